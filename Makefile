@@ -1,0 +1,37 @@
+# The three commands of the course: `make lab` (students), `make test` (CI), `make figures`
+# (instructors). Each bootstraps .venv when it is missing or older than pyproject.toml.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: lab test figures quick-figures info lint clean venv
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)
+	DLIES_QUICK=1 $(BIN)/python -m pytest -q
+
+figures: $(STAMP)
+	$(BIN)/dlies run --out build
+
+quick-figures: $(STAMP)
+	$(BIN)/dlies run --quick --out build
+
+info: $(STAMP)
+	$(BIN)/dlies info
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf build

@@ -1,0 +1,39 @@
+"""Argument checks shared by the generators and loaders."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+
+
+def check_n(name: str, value: object, *, minimum: int = 1) -> int:
+    """An integer count >= ``minimum``; raises naming ``name`` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_range(name: str, value: object) -> tuple[float, float]:
+    """A pair (low, high) of finite numbers with low < high."""
+    try:
+        low, high = value  # type: ignore[misc]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high), got {value!r}") from None
+    for v in (low, high):
+        if isinstance(v, bool) or not isinstance(v, Real) or not np.isfinite(v):
+            raise ValueError(f"{name} must hold two finite numbers, got {value!r}")
+    if not low < high:
+        raise ValueError(f"{name} must have low < high, got {value!r}")
+    return float(low), float(high)
+
+
+def check_nonnegative(name: str, value: object) -> float:
+    """A finite number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return float(value)

@@ -1,0 +1,148 @@
+r"""Synthetic stability of a plane layer heated from below (Lecture 1's classification task).
+
+The data are **synthetic**: eight physical properties are drawn at random and each sample is
+labelled by linear stability theory, unstable (1) when
+
+.. math:: Ra = \frac{\alpha g \Delta T b^3}{\nu \kappa} \;>\;
+          Ra_{cr}(\lambda^*) = \frac{\pi^4 (4 + \lambda^{*2})^3}{4\lambda^{*4}},
+          \qquad \lambda^* = \lambda / b,
+
+and stable (0) otherwise (:mod:`dlies.physics.rayleigh`).
+
+Default ranges (SI units, each drawn uniformly and independently):
+
+============  ======================  =========================  ==============================
+feature       symbol, unit            range                      why
+============  ======================  =========================  ==============================
+g             g, m/s²                 3.7 – 10                   Mars to Earth
+alpha         α, 1/K                  1e-5 – 4e-5                silicate rocks
+nu            ν, m²/s                 2e15 – 2e16                asthenosphere, see below
+kappa         κ, m²/s                 5e-7 – 1.5e-6              silicate rocks
+depth         d, m                    0 – 2.0e6                  top of the layer; *not* in Ra
+thickness     b, m                    30e3 – 100e3               a thin low-viscosity layer
+wavelength    λ, m                    20e3 – 1000e3              horizontal wavelength
+delta_T       ΔT, K                   100 – 1000                 across the layer
+============  ======================  =========================  ==============================
+
+ν = η/ρ with η ≈ 10^19–10^20 Pa s and ρ ≈ 3300 kg/m³: an asthenosphere-like layer tens of km
+thick, for which Ra straddles Ra_cr. (The whole mantle, b ≈ 2900 km with ν ~ 10^17–10^18 m²/s,
+has Ra ~ 10^7, far above critical: a data set in which every sample is unstable would teach
+nothing.) With these ranges about 49 % of the samples are unstable.
+The depth of the layer is drawn but does not enter Ra: a distractor the network must learn to
+ignore.
+
+``seed_compatible=True`` reproduces the seed lecture's generator instead: its ranges, its
+scaling of each column, and its Rayleigh number computed with the *depth* d in place of the
+thickness b (``Ra = α g ΔT d³ / (ν κ)``, the slide's code, while the slide's own equation uses
+b). Its columns are in the seed's scaled units (g in m/s², lengths in seed units of 10⁴ × the
+drawn fraction), so its accuracy can be compared like for like with the slide's 0.9589.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlies.datasets._validate import check_n
+from dlies.physics.rayleigh import critical_rayleigh
+
+#: Column names of ``X``, with units.
+FEATURE_NAMES: tuple[str, ...] = (
+    "g [m/s^2]",
+    "alpha [1/K]",
+    "nu [m^2/s]",
+    "kappa [m^2/s]",
+    "depth [m]",
+    "thickness b [m]",
+    "wavelength lambda [m]",
+    "delta_T [K]",
+)
+
+#: Default (low, high) of each uniform draw, in SI units, in the order of FEATURE_NAMES.
+DEFAULT_RANGES: dict[str, tuple[float, float]] = {
+    "g": (3.7, 10.0),
+    "alpha": (1e-5, 4e-5),
+    "nu": (2e15, 2e16),
+    "kappa": (5e-7, 1.5e-6),
+    "depth": (0.0, 2.0e6),
+    "thickness": (30e3, 100e3),
+    "wavelength": (20e3, 1000e3),
+    "delta_t": (100.0, 1000.0),
+}
+
+SEED_FEATURE_NAMES: tuple[str, ...] = (
+    "g [m/s^2]",
+    "alpha [1/K]",
+    "nu [seed units]",
+    "kappa [seed units]",
+    "depth d [seed units]",
+    "thickness b [seed units]",
+    "wavelength lambda [seed units]",
+    "delta_T [K]",
+)
+
+
+def make_mantle_stability(
+    n_samples: int = 10_000,
+    *,
+    random_state: int | np.random.Generator | None = None,
+    seed_compatible: bool = False,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Draw synthetic layers and label them stable (0) or unstable (1).
+
+    Parameters
+    ----------
+    n_samples : int, default 10 000
+    random_state : int, numpy.random.Generator or None
+    seed_compatible : bool, default False
+        Use the seed lecture's ranges and its ``d³`` Rayleigh number (see module docstring).
+
+    Returns
+    -------
+    X : numpy.ndarray of float64, shape (n_samples, 8)
+        Columns as in ``feature_names``.
+    y : numpy.ndarray of int64, shape (n_samples,)
+        1 = unstable (Ra > Ra_cr(λ/b)), 0 = stable.
+    feature_names : list of str
+        Names with units.
+    """
+    n = check_n("n_samples", n_samples)
+    if not isinstance(seed_compatible, bool):
+        raise TypeError(f"seed_compatible must be True or False, got {seed_compatible!r}")
+    rng = np.random.default_rng(random_state)
+    if seed_compatible:
+        return _seed_generator(n, rng)
+
+    r = DEFAULT_RANGES
+    g = rng.uniform(*r["g"], n)
+    alpha = rng.uniform(*r["alpha"], n)
+    nu = rng.uniform(*r["nu"], n)
+    kappa = rng.uniform(*r["kappa"], n)
+    depth = rng.uniform(*r["depth"], n)
+    b = rng.uniform(*r["thickness"], n)
+    lam = rng.uniform(*r["wavelength"], n)
+    delta_t = rng.uniform(*r["delta_t"], n)
+    ra = alpha * g * delta_t * b**3 / (nu * kappa)
+    y = (ra > critical_rayleigh(lam / b)).astype(np.int64)
+    X = np.column_stack([g, alpha, nu, kappa, depth, b, lam, delta_t])
+    return X, y, list(FEATURE_NAMES)
+
+
+def _seed_generator(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The slide's ``generate_data_set``, vectorised (same ranges, same scaling, same d³)."""
+    g = rng.uniform(0.8, 1.0, n) * 10
+    alpha = rng.uniform(1e-4, 1e-2, n)
+    nu = rng.uniform(1e-2, 1.0, n) * 1000
+    kappa = rng.uniform(0.1, 1.0, n) * 10000
+    depth_frac = rng.uniform(0.0, 0.35, n)
+    b_frac = rng.uniform(np.maximum(0.25, depth_frac), 0.35)
+    lam = rng.uniform(0.0, 0.39, n) * 10000
+    delta_t = rng.uniform(0.0, 0.5, n) * 1000
+    d = depth_frac * 10000
+    b = b_frac * 10000
+    ra = alpha * g * delta_t * d**3 / (nu * kappa)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam_star = lam / b
+        ra_cr = np.where(lam_star > 0, np.pi**4 * (4 + lam_star**2) ** 3 / (4 * lam_star**4), np.inf)
+    y = (ra > ra_cr).astype(np.int64)
+    X = np.column_stack([g, alpha, nu, kappa, d, b, lam, delta_t])
+    return X, y, list(SEED_FEATURE_NAMES)

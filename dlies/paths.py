@@ -1,0 +1,63 @@
+"""Where the course keeps its data cache and its build outputs.
+
+``DLIES_DATA`` overrides the data cache (default ``<project>/data``) and ``DLIES_BUILD`` the
+build folder (default ``<project>/build``). The project root is the nearest folder at or above
+the working directory that holds both ``pyproject.toml`` and ``notebooks/`` (so notebooks run
+from ``notebooks/`` and scripts run from the root agree), else the checkout this package was
+installed from, else the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _is_root(p: Path) -> bool:
+    return (p / "pyproject.toml").is_file() and (p / "notebooks").is_dir()
+
+
+def project_root() -> Path:
+    """The course checkout, found as described in the module docstring."""
+    cwd = Path.cwd().resolve()
+    for p in (cwd, *cwd.parents):
+        if _is_root(p):
+            return p
+    here = Path(__file__).resolve().parents[1]
+    if _is_root(here):
+        return here
+    return cwd
+
+
+def data_dir() -> Path:
+    """Folder for cached and generated data (``DLIES_DATA`` or ``<project>/data``)."""
+    env = os.environ.get("DLIES_DATA")
+    return Path(env).expanduser() if env else project_root() / "data"
+
+
+def build_dir() -> Path:
+    """Folder for figures and results (``DLIES_BUILD`` or ``<project>/build``)."""
+    env = os.environ.get("DLIES_BUILD")
+    return Path(env).expanduser() if env else project_root() / "build"
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename.
+
+    An interrupted write never leaves a half-written file under ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Text variant of :func:`atomic_write_bytes` (UTF-8)."""
+    return atomic_write_bytes(path, text.encode("utf-8"))

@@ -1,0 +1,91 @@
+r"""Onset of convection in a plane fluid layer heated from below (Rayleigh–Bénard).
+
+A layer of thickness :math:`b`, heated from below with a temperature difference
+:math:`\Delta T` across it, convects when its Rayleigh number
+
+.. math:: Ra = \frac{\alpha g \Delta T b^3}{\nu \kappa}
+
+exceeds the critical value for a perturbation of horizontal wavelength :math:`\lambda`
+(free-slip boundaries; Schubert, Turcotte & Olson 2001, *Mantle Convection in the Earth and
+Planets*, ch. 7; Turcotte & Schubert, *Geodynamics*, §6.19):
+
+.. math:: Ra_{cr} = \frac{\pi^4 (4 + \lambda^{*2})^3}{4 \lambda^{*4}},
+          \qquad \lambda^* = \lambda / b .
+
+Its minimum, :math:`27\pi^4/4 \approx 657.5`, is reached at :math:`\lambda^* = 2\sqrt{2}`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+#: Smallest critical Rayleigh number, 27 π⁴ / 4 ≈ 657.5 (free-slip boundaries).
+RA_CR_MIN = 27.0 * np.pi**4 / 4.0
+#: Wavelength ratio λ/b of the first unstable mode, 2√2.
+WAVELENGTH_RATIO_AT_MIN = 2.0 * np.sqrt(2.0)
+
+
+def _positive(name: str, value: ArrayLike) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
+        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
+    return arr
+
+
+def rayleigh_number(
+    *,
+    alpha: ArrayLike,
+    g: ArrayLike,
+    delta_t: ArrayLike,
+    thickness: ArrayLike,
+    nu: ArrayLike,
+    kappa: ArrayLike,
+) -> np.ndarray:
+    r"""Rayleigh number :math:`Ra = \alpha g \Delta T b^3 / (\nu \kappa)` (dimensionless).
+
+    Parameters
+    ----------
+    alpha : array_like
+        Volumetric thermal expansion coefficient α (1/K), > 0.
+    g : array_like
+        Gravitational acceleration (m/s²), > 0.
+    delta_t : array_like
+        Temperature difference across the layer, bottom minus top (K), > 0.
+    thickness : array_like
+        Layer thickness b (m), > 0.
+    nu : array_like
+        Kinematic viscosity ν (m²/s), > 0.
+    kappa : array_like
+        Thermal diffusivity κ (m²/s), > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Ra, broadcast over the inputs.
+    """
+    a = _positive("alpha", alpha)
+    gg = _positive("g", g)
+    dt = _positive("delta_t", delta_t)
+    b = _positive("thickness", thickness)
+    n = _positive("nu", nu)
+    k = _positive("kappa", kappa)
+    return a * gg * dt * b**3 / (n * k)
+
+
+def critical_rayleigh(wavelength_ratio: ArrayLike) -> np.ndarray:
+    r"""Critical Rayleigh number :math:`\pi^4 (4 + \lambda^{*2})^3 / (4 \lambda^{*4})`.
+
+    Parameters
+    ----------
+    wavelength_ratio : array_like
+        λ* = λ / b, the perturbation's horizontal wavelength over the layer thickness
+        (dimensionless), > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Ra_cr for each λ*; the layer is unstable to that mode when Ra > Ra_cr.
+    """
+    lam = _positive("wavelength_ratio", wavelength_ratio)
+    return np.pi**4 * (4.0 + lam**2) ** 3 / (4.0 * lam**4)

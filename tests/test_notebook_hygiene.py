@@ -1,0 +1,43 @@
+"""Every lecture notebook is numbered, stripped, starts with runtime.setup, uses no absolute paths."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+ABSOLUTE = re.compile(r"""["'](/(home|Users|work|tmp|root|mnt|data)/|[A-Za-z]:\\\\)""")
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 4
+
+
+def test_numbers_are_unique_and_consecutive():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(len(NOTEBOOKS))), [p.name for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_hygiene(path: Path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "name must be NN_topic.ipynb"
+    nb = json.loads(path.read_text())
+    cells = nb["cells"]
+    assert cells[0]["cell_type"] == "markdown" and "".join(cells[0]["source"]).startswith("# ")
+    code = [c for c in cells if c["cell_type"] == "code"]
+    assert code, "a lecture has code"
+    for c in code:
+        assert not c.get("outputs"), "outputs must be stripped"
+        assert c.get("execution_count") is None, "execution counts must be stripped"
+    first = "".join(code[0]["source"])
+    stem = path.stem
+    assert "import dlies" in first
+    assert re.search(rf"dlies\.runtime\.setup\(\s*notebook=\"{stem}\"", first), (
+        f"first code cell must call dlies.runtime.setup(notebook=\"{stem}\", ...)"
+    )
+    for c in cells:
+        src = "".join(c["source"])
+        assert not ABSOLUTE.search(src), f"absolute path in a cell: {src[:80]!r}"
