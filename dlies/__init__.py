@@ -18,7 +18,7 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
-from dlies import paths, report, runtime  # noqa: E402
+from dlies import paths, plots, report, runtime  # noqa: E402
 from dlies._source import show_source  # noqa: E402
 
-__all__ = ["__version__", "paths", "report", "runtime", "show_source"]
+__all__ = ["__version__", "paths", "plots", "report", "runtime", "show_source"]
