@@ -1,0 +1,86 @@
+"""Tests of the MNIST model builders in dlies.models.mnist."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+from dlies.models import cnn_classifier, mlp_classifier, softmax_regression
+
+
+def test_softmax_regression_is_one_dense_layer():
+    model = softmax_regression()
+    assert model.count_params() == 784 * 10 + 10
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    assert len(dense) == 1 and dense[0].activation.__name__ == "softmax"
+
+
+def test_mlp_default_matches_course_repository():
+    # 784-128-256-10, the course repository's MLP
+    assert mlp_classifier().count_params() == (784 * 128 + 128) + (128 * 256 + 256) + (
+        256 * 10 + 10
+    )
+
+
+def test_mlp_dropout_and_l2_layers():
+    model = mlp_classifier(hidden=(32, 16), dropout=0.3, l2=1e-3)
+    drops = [layer for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
+    assert [d.rate for d in drops] == [0.3, 0.3]
+    x = np.zeros((2, 28, 28), np.float32)
+    model(x)
+    assert len(model.losses) == 3  # one L2 term per Dense kernel
+    assert not any(isinstance(layer, keras.layers.Dropout) for layer in mlp_classifier().layers)
+
+
+def test_cnn_parameter_count_formula():
+    k, f1, f2, dense = 3, 8, 16, 32
+    model = cnn_classifier(filters=(f1, f2), kernel_size=k, dense=dense)
+    side = ((28 - k + 1) // 2 - k + 1) // 2  # 5
+    expected = (k * k * 1 * f1 + f1) + (k * k * f1 * f2 + f2)
+    expected += side * side * f2 * dense + dense + dense * 10 + 10
+    assert model.count_params() == expected
+
+
+@pytest.mark.parametrize("builder", [softmax_regression, mlp_classifier, cnn_classifier])
+def test_outputs_are_probabilities(builder):
+    model = builder()
+    x = np.random.default_rng(0).random((3, 28, 28), dtype=np.float32)
+    p = np.asarray(model(x))
+    assert p.shape == (3, 10)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_cnn_accepts_channel_axis():
+    model = cnn_classifier((28, 28, 1), filters=(4,), dense=8)
+    assert model(np.zeros((1, 28, 28, 1), np.float32)).shape == (1, 10)
+
+
+def test_builders_are_fresh_models():
+    a, b = mlp_classifier(hidden=(8,)), mlp_classifier(hidden=(8,))
+    assert a is not b
+    assert not np.array_equal(
+        a.get_layer("hidden_1").kernel.numpy(), b.get_layer("hidden_1").kernel.numpy()
+    )
+
+
+@pytest.mark.parametrize(
+    ("builder", "kwargs", "word"),
+    [
+        (softmax_regression, {"input_shape": (784,)}, "input_shape"),
+        (softmax_regression, {"num_classes": 1}, "num_classes"),
+        (softmax_regression, {"l2": -1.0}, "l2"),
+        (mlp_classifier, {"hidden": ()}, "hidden"),
+        (mlp_classifier, {"hidden": (0,)}, "hidden"),
+        (mlp_classifier, {"dropout": 1.0}, "dropout"),
+        (mlp_classifier, {"l2": float("nan")}, "l2"),
+        (cnn_classifier, {"input_shape": (28, 28, 3)}, "input_shape"),
+        (cnn_classifier, {"filters": (8, -1)}, "filters"),
+        (cnn_classifier, {"kernel_size": 0}, "kernel_size"),
+        (cnn_classifier, {"dense": 0}, "dense"),
+        (cnn_classifier, {"filters": (4, 4, 4, 4)}, "blocks"),
+    ],
+)
+def test_bad_arguments(builder, kwargs, word):
+    with pytest.raises(ValueError, match=word):
+        builder(**kwargs)
