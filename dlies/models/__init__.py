@@ -4,12 +4,24 @@ Each builder takes ``input_shape`` and keyword-only options, builds a fresh mode
 global state, and leaves compiling to the notebook unless the lesson needs it compiled.
 """
 
+from dlies.models.autoencoders import (
+    VAE,
+    conv_autoencoder,
+    dense_autoencoder,
+    vae_decoder,
+    vae_encoder,
+)
 from dlies.models.mantle import mantle_classifier
 from dlies.models.mnist import cnn_classifier, mlp_classifier, softmax_regression
 
 __all__ = [
+    "VAE",
     "cnn_classifier",
+    "conv_autoencoder",
+    "dense_autoencoder",
     "mantle_classifier",
     "mlp_classifier",
     "softmax_regression",
+    "vae_decoder",
+    "vae_encoder",
 ]
