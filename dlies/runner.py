@@ -20,12 +20,15 @@ The source notebooks are only ever read.
 
 from __future__ import annotations
 
+import asyncio
 import html
+import inspect
 import json
 import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -338,7 +341,7 @@ def execute_notebook(
     log_path.parent.mkdir(parents=True, exist_ok=True)
 
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    state: dict[str, Any] = {"cell": None}
+    state: dict[str, Any] = {"cell": None, "interrupts": 0}
     bar = tqdm(
         total=len(code_cells),
         desc=lecture,
@@ -359,6 +362,25 @@ def execute_notebook(
         if cell_index in code_cells:
             bar.update(1)
 
+    def on_notebook_start(notebook: Any) -> None:
+        # nbclient answers Ctrl-C by killing the kernel, which would read as "the kernel
+        # died". Interrupt the kernel instead (a second Ctrl-C shuts it down) and remember
+        # that the user asked to stop, so the whole run stops.
+        try:
+            loop = asyncio.get_running_loop()
+            loop.add_signal_handler(signal.SIGINT, on_sigint)
+        except (RuntimeError, NotImplementedError):  # not the main thread, or Windows
+            pass
+
+    def on_sigint() -> None:
+        state["interrupts"] += 1
+        km = client.km
+        if km is None:
+            return
+        action = km.interrupt_kernel() if state["interrupts"] == 1 else km.shutdown_kernel(now=True)
+        if inspect.isawaitable(action):
+            asyncio.ensure_future(action)
+
     client = NotebookClient(
         nb,
         km=_current_env_kernel_manager(),
@@ -366,6 +388,7 @@ def execute_notebook(
         startup_timeout=int(startup_timeout),
         resources={"metadata": {"path": str(workdir)}},
         record_timing=True,
+        on_notebook_start=on_notebook_start,
         on_cell_start=on_cell_start,
         on_cell_complete=on_cell_complete,
     )
@@ -378,13 +401,16 @@ def execute_notebook(
         except KeyboardInterrupt as exc:
             status, interrupt = "interrupted", exc
             failed_cell = state["cell"]
-            error = f"{lecture} ({source}) interrupted (Ctrl-C)"
+            error = f"{lecture} ({_display_path(source)}) interrupted (Ctrl-C)"
         except Exception as exc:  # noqa: BLE001 - any failure is reported, never hidden
             status = "failed"
             failed_cell = state["cell"]
             error = describe_failure(lecture, _display_path(source), failed_cell, nb, exc)
         finally:
             bar.close()
+    if state["interrupts"] and interrupt is None:
+        status, interrupt = "interrupted", KeyboardInterrupt()
+        error = f"{lecture} ({_display_path(source)}) interrupted (Ctrl-C)"
     seconds = time.perf_counter() - start
 
     # Keep the (possibly partial) executed copy and its HTML export.
@@ -513,8 +539,14 @@ def results_markdown(entries: list[dict[str, Any]]) -> str:
         "",
         f"{len(entries)} number(s) recorded; {met} of {len(judged)} with a threshold meet it.",
         "",
-        "",
     ]
+    if "quick" in modes:
+        head += [
+            "Quick-mode numbers come from shrunken runs (fewer samples and epochs); the "
+            "thresholds are meant for full mode (`dlies run` without `--quick`).",
+            "",
+        ]
+    head.append("")
     return "\n".join(head) + report.to_markdown(entries)
 
 
