@@ -17,7 +17,9 @@ def figure_dir(lecture: str | None = None) -> Path:
     if lecture is None:
         rt = runtime.current()
         if rt is None:
-            raise ValueError("figure_dir: no lecture given and dlies.runtime.setup() was not called")
+            raise ValueError(
+                "figure_dir: no lecture given and dlies.runtime.setup() was not called"
+            )
         lecture = rt.notebook
     return paths.build_dir() / "figures" / lecture
 
@@ -43,9 +45,7 @@ def savefig(
         The files written.
     """
     if not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(
-            f"savefig: name must be letters, digits, '_', '-' or '.', got {name!r}"
-        )
+        raise ValueError(f"savefig: name must be letters, digits, '_', '-' or '.', got {name!r}")
     formats = list(formats)
     bad = [f for f in formats if f not in _FORMATS]
     if bad or not formats:

@@ -15,4 +15,3 @@ os.environ.setdefault("DLIES_QUICK", "1")
 os.environ.setdefault("DLIES_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-

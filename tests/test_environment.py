@@ -32,4 +32,7 @@ def test_environment_yml_matches_pyproject():
 def test_environment_yml_pins_the_python_of_pyproject():
     text = (ROOT / "environment.yml").read_text()
     assert re.search(r"^\s+- python=3\.11$", text, re.M)
-    assert ">=3.11" in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    assert (
+        ">=3.11"
+        in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    )

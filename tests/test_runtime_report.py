@@ -81,7 +81,15 @@ def test_record_writes_and_replaces(build):
     assert [d["metric"] for d in data] == ["acc", "mse"]
     assert data[0]["value"] == 0.98 and data[0]["passed"] is True
     assert data[1]["passed"] is True
-    assert set(data[0]) >= {"lecture", "metric", "value", "reference", "source", "threshold", "passed"}
+    assert set(data[0]) >= {
+        "lecture",
+        "metric",
+        "value",
+        "reference",
+        "source",
+        "threshold",
+        "passed",
+    }
     md = report.to_markdown(report.collect(build / "results"))
     assert "| 99_test | acc | 0.98 | 0.9589 | slide | 0.97 | yes |" in md
 

@@ -15,7 +15,9 @@ def check_shape(input_shape: object) -> tuple[int, ...]:
     dims = []
     for d in input_shape:
         if isinstance(d, bool) or not isinstance(d, Integral) or d <= 0:
-            raise ValueError(f"input_shape must be a tuple of positive integers, got {input_shape!r}")
+            raise ValueError(
+                f"input_shape must be a tuple of positive integers, got {input_shape!r}"
+            )
         dims.append(int(d))
     return tuple(dims)
 
