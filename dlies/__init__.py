@@ -12,9 +12,11 @@ from __future__ import annotations
 import os as _os
 
 # Keep TensorFlow's C++ log lines (oneDNN notices, CUDA factory registration, ...) out of the
-# notebooks. This must happen before TensorFlow is first imported, hence here. A user who wants
+# notebooks, including benign E-level lines such as "NodeDef mentions attribute
+# use_unbounded_threadpool" printed during Keras training. This must happen before TensorFlow
+# is first imported, hence here; Python exceptions are unaffected. A user who wants
 # them back sets TF_CPP_MIN_LOG_LEVEL=0 before importing dlies.
-_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 __version__ = "0.1.0"
 

@@ -14,4 +14,4 @@ import os
 os.environ.setdefault("DLIES_QUICK", "1")
 os.environ.setdefault("DLIES_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
