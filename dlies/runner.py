@@ -252,7 +252,9 @@ def _device_line(nb: Any) -> str | None:
             for line in str(output.get("text", "")).splitlines():
                 if line.startswith("dlies | "):
                     parts = [p.strip() for p in line.split("|")]
-                    return parts[3] if len(parts) > 3 else None
+                    if len(parts) <= 3:
+                        return None
+                    return "CPU (no GPU found)" if parts[3].startswith("no GPU") else parts[3]
     return None
 
 

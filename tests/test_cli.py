@@ -389,3 +389,16 @@ def test_data_command_lists_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DLIES_DATA", str(tmp_path / "nowhere"))
     assert cli.main(["data"]) == 0
     assert "does not exist yet" in capsys.readouterr().out
+
+
+def test_device_line_is_read_from_setup_output():
+    nb = new_notebook(cells=[new_code_cell("import dlies")])
+    line = "dlies | 03_x | TensorFlow 2.21.0 (Keras 3.1) | {} | full mode | seed 1\n"
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text=line.format("GPU: H100"))
+    ]
+    assert runner._device_line(nb) == "GPU: H100"
+    nb.cells[0].outputs[0].text = line.format("no GPU found, running on CPU (see README)")
+    assert runner._device_line(nb) == "CPU (no GPU found)"
+    nb.cells[0].outputs = []
+    assert runner._device_line(nb) is None
