@@ -43,7 +43,6 @@ from __future__ import annotations
 import numpy as np
 
 from dlies.datasets._validate import check_n
-from dlies.physics.rayleigh import critical_rayleigh
 
 #: Column names of ``X``, with units.
 FEATURE_NAMES: tuple[str, ...] = (
@@ -120,9 +119,33 @@ def make_mantle_stability(
     Z *= (high - low)[:, None]
     Z += low[:, None]
     g, alpha, nu, kappa, _depth, b, lam, delta_t = Z
-    ra = alpha * g * delta_t * b**3 / (nu * kappa)
-    y = (ra > critical_rayleigh(lam / b)).astype(np.int64)
+    y = _unstable(alpha * g * delta_t, b, nu * kappa, lam / b)
     return np.ascontiguousarray(Z.T), y, list(FEATURE_NAMES)
+
+
+def _unstable(
+    buoyancy: np.ndarray, length: np.ndarray, resistance: np.ndarray, lam_star: np.ndarray
+) -> np.ndarray:
+    """Labels ``Ra > Ra_cr(λ*)`` with ``Ra = buoyancy · length³ / resistance``.
+
+    Multiplied out to avoid divisions and evaluated in place (few temporaries for a million
+    samples): ``4 buoyancy length³ λ*⁴ > π⁴ (4 + λ*²)³ resistance``, which is
+    ``Ra > π⁴ (4 + λ*²)³ / (4 λ*⁴)`` (:func:`dlies.physics.rayleigh.critical_rayleigh`) for
+    positive inputs. A zero length (Ra = 0) or λ* = 0 (Ra_cr infinite) gives stable.
+    """
+    q = np.square(lam_star)
+    lhs = np.square(length)
+    lhs *= length
+    lhs *= buoyancy
+    lhs *= q
+    lhs *= q
+    lhs *= 4.0
+    q += 4.0
+    rhs = np.square(q)
+    rhs *= q
+    rhs *= resistance
+    rhs *= np.pi**4
+    return (lhs > rhs).astype(np.int64)
 
 
 def _seed_generator(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[str]]:
@@ -140,11 +163,6 @@ def _seed_generator(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.nd
     Z *= ((high - low) * scale)[:, None]
     Z += (low * scale)[:, None]
     g, alpha, nu, kappa, d, b, lam, delta_t = Z
-    ra = alpha * g * delta_t * d**3 / (nu * kappa)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam_star = lam / b
-        ra_cr = np.where(
-            lam_star > 0, np.pi**4 * (4 + lam_star**2) ** 3 / (4 * lam_star**4), np.inf
-        )
-    y = (ra > ra_cr).astype(np.int64)
+    # the seed's Ra uses the depth d (which may be 0: Ra = 0, stable) where physics has b
+    y = _unstable(alpha * g * delta_t, d, nu * kappa, lam / b)
     return np.ascontiguousarray(Z.T), y, list(SEED_FEATURE_NAMES)
