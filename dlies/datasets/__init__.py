@@ -1,7 +1,24 @@
 """Data generators and loaders, scikit-learn style (``make_*`` and ``load_*``)."""
 
+from dlies.datasets.aftershocks import (
+    aftershock_dataset,
+    load_aftershocks,
+    locate_devries,
+    make_aftershocks,
+    split_events,
+)
 from dlies.datasets.mantle import make_mantle_stability
 from dlies.datasets.mnist import add_noise, load_mnist
 from dlies.datasets.quadratic import make_quadratic
 
-__all__ = ["add_noise", "load_mnist", "make_mantle_stability", "make_quadratic"]
+__all__ = [
+    "add_noise",
+    "aftershock_dataset",
+    "load_aftershocks",
+    "load_mnist",
+    "locate_devries",
+    "make_aftershocks",
+    "make_mantle_stability",
+    "make_quadratic",
+    "split_events",
+]

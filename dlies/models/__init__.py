@@ -4,6 +4,7 @@ Each builder takes ``input_shape`` and keyword-only options, builds a fresh mode
 global state, and leaves compiling to the notebook unless the lesson needs it compiled.
 """
 
+from dlies.models.aftershocks import devries_network, one_neuron
 from dlies.models.autoencoders import (
     VAE,
     conv_autoencoder,
@@ -19,8 +20,10 @@ __all__ = [
     "cnn_classifier",
     "conv_autoencoder",
     "dense_autoencoder",
+    "devries_network",
     "mantle_classifier",
     "mlp_classifier",
+    "one_neuron",
     "softmax_regression",
     "vae_decoder",
     "vae_encoder",

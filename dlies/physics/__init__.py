@@ -1,5 +1,5 @@
 """The science that the data generators rest on."""
 
-from dlies.physics import rayleigh
+from dlies.physics import faults, rayleigh, seismicity, stress
 
-__all__ = ["rayleigh"]
+__all__ = ["faults", "rayleigh", "seismicity", "stress"]
