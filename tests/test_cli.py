@@ -273,7 +273,8 @@ def test_gather_results_rejects_corrupt_file(tmp_path):
 # --------------------------------------------------------------------------- dlies info / data
 
 
-def test_info_real_environment(capsys):
+def test_info_real_environment(monkeypatch, capsys):
+    monkeypatch.setenv("DLIES_QUICK", "1")
     assert cli.main(["info"]) == 0
     text = capsys.readouterr().out
     assert "TensorFlow   2." in text and "Keras        3." in text
