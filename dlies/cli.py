@@ -304,26 +304,33 @@ def dataset_status(env: Mapping[str, str] | None = None) -> list[tuple[str, str]
         where = " or ".join(str(p) for p in _mnist_candidates(env))
         out.append(("MNIST", f"not cached ({where}): download when online, else {fallback}"))
 
-    env_path = env.get("DLIES_AFTERSHOCKS")
-    default = paths.data_dir() / "devries" / "Training.h5"
-    if env_path:
-        p = Path(env_path).expanduser()
-        target = p / "Training.h5" if p.is_dir() else p
-        if target.is_file():
-            out.append(("aftershocks", f"real data (DLIES_AFTERSHOCKS): {target}"))
-        else:
-            out.append(("aftershocks", f"DLIES_AFTERSHOCKS={env_path} but {target} does not exist"))
-    elif default.is_file():
-        testing = default.with_name("Testing.h5")
-        extra = f" and {testing.name}" if testing.is_file() else " (no Testing.h5 beside it)"
-        out.append(("aftershocks", f"real data (DeVries et al. 2018): {default}{extra}"))
-    else:
+    # As dlies.datasets.locate_devries: a folder with Training.h5 and Testing.h5, named by
+    # DLIES_AFTERSHOCKS (set but incomplete is an error there), else <data>/devries/.
+    env_path = env.get("DLIES_AFTERSHOCKS") or None
+    folder = Path(env_path).expanduser() if env_path else paths.data_dir() / "devries"
+    missing = [n for n in ("Training.h5", "Testing.h5") if not (folder / n).is_file()]
+    synthetic = sorted(paths.data_dir().glob("aftershocks_synthetic_*.h5"))
+    cached = f" ({len(synthetic)} synthetic file(s) cached)" if synthetic else ""
+    if not missing:
+        how = "DLIES_AFTERSHOCKS" if env_path else "data cache"
+        out.append(("aftershocks", f"real data (DeVries et al. 2018, {how}): {folder}"))
+    elif env_path:
         out.append(
             (
                 "aftershocks",
-                f"no real data (DLIES_AFTERSHOCKS unset, no {default}): the "
-                "synthetic set (cutde dislocations) is generated and cached "
-                "on first use",
+                f"DLIES_AFTERSHOCKS={env_path} lacks {', '.join(missing)}: "
+                "the lecture stops with an error (no silent fallback)",
+            )
+        )
+    else:
+        partial = f" ({folder} lacks {', '.join(missing)})" if len(missing) == 1 else ""
+        out.append(
+            (
+                "aftershocks",
+                f"no real data (DLIES_AFTERSHOCKS unset, no {folder}/"
+                f"Training.h5 + Testing.h5){partial}: the synthetic set "
+                f"(cutde dislocations) is generated and cached on first use"
+                f"{cached}",
             )
         )
     return out

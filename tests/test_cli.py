@@ -368,15 +368,22 @@ def test_dataset_status_by_file_paths(tmp_path, monkeypatch):
     (data / "devries").mkdir(parents=True)
     (data / "mnist.npz").write_bytes(b"x")
     (data / "devries" / "Training.h5").write_bytes(b"x")
+    (data / "aftershocks_synthetic_10ev_seed1_ab.h5").write_bytes(b"x")
     status = dict(cli.dataset_status())
     assert status["MNIST"].startswith("cached: ") and str(data / "mnist.npz") in status["MNIST"]
-    assert "real data" in status["aftershocks"] and "no Testing.h5" in status["aftershocks"]
+    assert "lacks Testing.h5" in status["aftershocks"] and "synthetic" in status["aftershocks"]
+    assert "1 synthetic file(s) cached" in status["aftershocks"]
+    (data / "devries" / "Testing.h5").write_bytes(b"x")
+    assert dict(cli.dataset_status())["aftershocks"].startswith("real data")
 
-    monkeypatch.setenv("DLIES_AFTERSHOCKS", str(tmp_path / "missing.h5"))
-    assert "does not exist" in dict(cli.dataset_status())["aftershocks"]
-    (tmp_path / "mine.h5").write_bytes(b"x")
-    monkeypatch.setenv("DLIES_AFTERSHOCKS", str(tmp_path / "mine.h5"))
-    assert "DLIES_AFTERSHOCKS" in dict(cli.dataset_status())["aftershocks"]
+    mine = tmp_path / "real"
+    mine.mkdir()
+    monkeypatch.setenv("DLIES_AFTERSHOCKS", str(mine))
+    assert "lacks Training.h5, Testing.h5" in dict(cli.dataset_status())["aftershocks"]
+    (mine / "Training.h5").write_bytes(b"x")
+    (mine / "Testing.h5").write_bytes(b"x")
+    line = dict(cli.dataset_status())["aftershocks"]
+    assert "DLIES_AFTERSHOCKS" in line and str(mine) in line
 
 
 def test_data_command_lists_cache(tmp_path, monkeypatch, capsys):
