@@ -119,7 +119,8 @@ def _print_summary(runs, entries, out, index, not_run, interrupted) -> None:
     print(f"{'total':<{width}}  {'':<11}  {sum(r.seconds for r in runs):>7.1f} s")
     failed = [r for r in runs if r.status != "ok"]
     for r in failed:
-        print(f"\n{r.error}\n  partial executed copy: {out / r.executed}")
+        copy = f"\n  partial executed copy: {out / r.executed}" if r.executed else ""
+        print(f"\n{r.error}{copy}")
     if not_run:
         why = "interrupted" if interrupted else "stopped at the first failure"
         names = ", ".join(p.stem for p in not_run)

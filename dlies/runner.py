@@ -329,7 +329,19 @@ def execute_notebook(
     source = Path(source)
     out = Path(out).resolve()
     lecture = source.stem
-    nb = nbformat.reads(source.read_text(encoding="utf-8"), as_version=4)
+    try:
+        nb = nbformat.reads(source.read_text(encoding="utf-8"), as_version=4)
+    except Exception as exc:  # noqa: BLE001 - unreadable JSON, bad encoding, unknown format
+        return NotebookRun(
+            lecture=lecture,
+            source=_display_path(source),
+            status="failed",
+            seconds=0.0,
+            mode="quick" if quick else "full",
+            finished=datetime.now().astimezone().isoformat(timespec="seconds"),
+            error=f"{lecture} ({_display_path(source)}) is not a readable notebook: "
+            f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+        )
 
     executed = out / "notebooks" / source.name
     html_path = out / "html" / f"{lecture}.html"

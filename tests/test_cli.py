@@ -410,3 +410,16 @@ def test_device_line_is_read_from_setup_output():
     assert runner._device_line(nb) == "CPU (no GPU found)"
     nb.cells[0].outputs = []
     assert runner._device_line(nb) is None
+
+
+def test_run_reports_unreadable_notebook(tmp_path, capsys):
+    (tmp_path / "nbs").mkdir()
+    bad = tmp_path / "nbs" / "04_broken.ipynb"
+    bad.write_text("{not json")
+    assert cli.main(["run", str(bad), "--out", str(tmp_path / "out"), "--no-progress"]) == 1
+    text = "".join(capsys.readouterr())
+    assert "04_broken" in text and "is not a readable notebook" in text
+    assert bad.read_text() == "{not json"
+    runs = json.loads((tmp_path / "out" / "runs.json").read_text())
+    assert runs[0]["status"] == "failed" and runs[0]["executed"] is None
+    assert "04_broken" in (tmp_path / "out" / "index.html").read_text()
