@@ -22,10 +22,10 @@ test: $(STAMP)
 	DLIES_QUICK=1 $(BIN)/python -m pytest -q
 
 figures: $(STAMP)
-	$(BIN)/dlies run --out build
+	$(BIN)/dlies run --continue-on-error --out build
 
 quick-figures: $(STAMP)
-	$(BIN)/dlies run --quick --out build
+	$(BIN)/dlies run --continue-on-error --quick --out build
 
 info: $(STAMP)
 	$(BIN)/dlies info

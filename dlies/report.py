@@ -147,7 +147,7 @@ def to_markdown(entries: list[dict[str, Any]]) -> str:
         if isinstance(x, bool):
             return "yes" if x else "**no**"
         if isinstance(x, float):
-            return f"{x:.4g}"
+            return str(int(x)) if x.is_integer() and abs(x) >= 1e4 else f"{x:.4g}"
         return str(x)
 
     for e in entries:
