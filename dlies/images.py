@@ -60,7 +60,9 @@ def image_rows(
             raise ValueError(f"image_rows: rows[{label!r}] has {arr.shape[0]} images, need {n}")
         arrays[str(label)] = arr
     fig, axes = plt.subplots(
-        len(arrays), n, figsize=(size * n, size * len(arrays) + (0.4 if title else 0.0)),
+        len(arrays),
+        n,
+        figsize=(size * n, size * len(arrays) + (0.4 if title else 0.0)),
         squeeze=False,
     )
     for r, (label, arr) in enumerate(arrays.items()):
