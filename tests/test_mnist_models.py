@@ -64,6 +64,24 @@ def test_builders_are_fresh_models():
     )
 
 
+@pytest.mark.parametrize("builder", [mlp_classifier, cnn_classifier])
+def test_augmentation_only_while_training(builder):
+    kw = {"hidden": (16,)} if builder is mlp_classifier else {"filters": (4,), "dense": 8}
+    model = builder(augment_shift=0.1, augment_rotation=0.05, **kw)
+    names = [layer.name for layer in model.layers]
+    assert "random_shift" in names and "random_rotation" in names
+    assert model.count_params() == builder(**kw).count_params()  # no weights added
+    x = np.random.default_rng(0).random((4, 28, 28), dtype=np.float32)
+    plain = builder(**kw)
+    plain.set_weights(model.get_weights())
+    inference = np.asarray(model(x, training=False))  # what predict() and evaluate() use
+    np.testing.assert_allclose(inference, np.asarray(plain(x)), atol=1e-6)
+    keras.utils.set_random_seed(1)
+    a = np.asarray(model(x, training=True))
+    b = np.asarray(model(x, training=True))
+    assert not np.allclose(a, b)  # training: random shifts and rotations
+
+
 @pytest.mark.parametrize(
     ("builder", "kwargs", "word"),
     [
@@ -79,6 +97,9 @@ def test_builders_are_fresh_models():
         (cnn_classifier, {"kernel_size": 0}, "kernel_size"),
         (cnn_classifier, {"dense": 0}, "dense"),
         (cnn_classifier, {"filters": (4, 4, 4, 4)}, "blocks"),
+        (mlp_classifier, {"augment_shift": 0.5}, "augment_shift"),
+        (cnn_classifier, {"augment_rotation": -0.1}, "augment_rotation"),
+        (cnn_classifier, {"augment_shift": True}, "augment_shift"),
     ],
 )
 def test_bad_arguments(builder, kwargs, word):

@@ -37,6 +37,26 @@ def _image_input(input_shape: object) -> tuple[keras.KerasTensor, tuple[int, ...
     return keras.Input(shape=shape, name="image"), shape
 
 
+def _augmentation(x: keras.KerasTensor, shape: tuple[int, ...], shift: object, rotation: object):
+    """Random shifts and rotations of the images, active only while training."""
+    for label, value in (("augment_shift", shift), ("augment_rotation", rotation)):
+        if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 <= float(value) < 0.5:
+            raise ValueError(f"{label} must be a number in [0, 0.5), got {value!r}")
+    if shift == 0 and rotation == 0:
+        return x, False
+    if len(shape) == 2:
+        x = keras.layers.Reshape((*shape, 1), name="add_channel")(x)
+    if shift > 0:
+        x = keras.layers.RandomTranslation(
+            float(shift), float(shift), fill_mode="constant", name="random_shift"
+        )(x)
+    if rotation > 0:
+        x = keras.layers.RandomRotation(
+            float(rotation), fill_mode="constant", name="random_rotation"
+        )(x)
+    return x, True
+
+
 def softmax_regression(
     input_shape: tuple[int, ...] = (28, 28),
     *,
@@ -80,6 +100,8 @@ def mlp_classifier(
     activation: str = "relu",
     dropout: float = 0.0,
     l2: float = 0.0,
+    augment_shift: float = 0.0,
+    augment_rotation: float = 0.0,
     num_classes: int = 10,
     name: str = "mlp_classifier",
 ) -> keras.Model:
@@ -99,6 +121,14 @@ def mlp_classifier(
         Fraction of hidden units zeroed at random at each training step.
     l2 : float, default 0
         L2 penalty on every ``Dense`` kernel.
+    augment_shift : float in [0, 0.5), default 0
+        Data augmentation: during training only, shift each image at random by up to this
+        fraction of its height and width (0.1 → up to 2.8 pixels), filling with black.
+    augment_rotation : float in [0, 0.5), default 0
+        Data augmentation: during training only, rotate each image at random by up to this
+        fraction of a full turn (0.03 → up to ±10.8°). ``fit`` turns augmentation on and
+        ``predict``/``evaluate`` turn it off; when calling the model directly, pass
+        ``training=False`` (Keras's random layers default to ``training=True``).
     num_classes : int, default 10
     name : str
 
@@ -107,12 +137,13 @@ def mlp_classifier(
     keras.Model
         Not compiled.
     """
-    inputs, _ = _image_input(input_shape)
+    inputs, shape = _image_input(input_shape)
     widths = check_units("hidden", hidden)
     rate = check_rate("dropout", dropout)
     reg = _check_l2(l2)
     k = _check_classes(num_classes)
-    x = keras.layers.Flatten(name="pixels")(inputs)
+    x, _ = _augmentation(inputs, shape, augment_shift, augment_rotation)
+    x = keras.layers.Flatten(name="pixels")(x)
     for i, width in enumerate(widths, start=1):
         x = keras.layers.Dense(
             width, activation=activation, kernel_regularizer=reg, name=f"hidden_{i}"
@@ -132,6 +163,8 @@ def cnn_classifier(
     kernel_size: int = 3,
     dense: int = 128,
     dropout: float = 0.5,
+    augment_shift: float = 0.0,
+    augment_rotation: float = 0.0,
     num_classes: int = 10,
     name: str = "cnn_classifier",
 ) -> keras.Model:
@@ -155,6 +188,8 @@ def cnn_classifier(
         Width of the fully connected layer.
     dropout : float in [0, 1), default 0.5
         Dropout before the fully connected layer.
+    augment_shift, augment_rotation : float in [0, 0.5), default 0
+        Data augmentation during training, as in :func:`mlp_classifier`.
     num_classes : int, default 10
     name : str
 
@@ -177,7 +212,9 @@ def cnn_classifier(
             f"{len(n_filters)} convolution blocks of kernel_size={size} shrink a "
             f"{shape[0]}x{shape[1]} image to nothing; use fewer blocks or a smaller kernel"
         )
-    x = inputs if len(shape) == 3 else keras.layers.Reshape((*shape, 1), name="add_channel")(inputs)
+    x, has_channel = _augmentation(inputs, shape, augment_shift, augment_rotation)
+    if len(shape) == 2 and not has_channel:
+        x = keras.layers.Reshape((*shape, 1), name="add_channel")(x)
     for i, n in enumerate(n_filters, start=1):
         x = keras.layers.Conv2D(n, size, activation="relu", name=f"conv_{i}")(x)
         x = keras.layers.MaxPooling2D(2, name=f"pool_{i}")(x)
