@@ -493,3 +493,19 @@ def test_devries_network_has_13451_parameters():
         devries_network(dropout=1.5)
     with pytest.raises(ValueError, match="units"):
         devries_network(units=0)
+
+
+def test_extra_columns(tmp_path):
+    h5 = tmp_path / "Training.h5"
+    _, stress = write_h5(h5, n=40)
+    cells = A.load_aftershocks(h5, return_cells=True, columns=["stresses_full_cfs_1"])
+    np.testing.assert_allclose(cells.columns["stresses_full_cfs_1"], stress[:, 0] * 0.3)
+    with pytest.raises(ValueError, match="Training.h5.*'von_mises' is missing"):
+        A.load_aftershocks(h5, columns=["von_mises"])
+    csv = tmp_path / "e_grid.csv"
+    write_csv(csv, n=8)
+    cells = A.load_aftershocks(csv, return_cells=True, columns=["von_mises", "stresses_full_cfs_2"])
+    assert set(cells.columns) == {"von_mises", "stresses_full_cfs_2"}
+    assert cells.columns["von_mises"].shape == (8,)
+    with pytest.raises(TypeError, match="columns"):
+        A.load_aftershocks(csv, columns="von_mises")

@@ -29,7 +29,7 @@ import json
 import os
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +139,8 @@ class AftershockCells:
         The synthetic file's ``events/`` table (strike, dip, rake, magnitude, ...).
     source : str
         The file read.
+    columns : dict of numpy.ndarray
+        The extra 1-D columns asked for with ``load_aftershocks(columns=...)``, float64.
     """
 
     X: np.ndarray
@@ -148,6 +150,7 @@ class AftershockCells:
     event: np.ndarray | None
     events: dict[str, np.ndarray] | None
     source: str
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.y)
@@ -256,7 +259,7 @@ def _events_table(f) -> dict[str, np.ndarray] | None:
 
 
 def _read_hdf5(
-    p: Path, max_rows: int | None, events: Sequence[int] | None, label_key: str
+    p: Path, max_rows: int | None, events: Sequence[int] | None, label_key: str, columns: tuple
 ) -> AftershockCells:
     import h5py
 
@@ -276,16 +279,22 @@ def _read_hdf5(
         )
         event = f[EVENT_KEY][:n].astype(np.int64) if layout.has_events else None
         table = _events_table(f)
+        extra = {}
+        for key in columns:
+            if key not in f or not hasattr(f[key], "ndim") or f[key].shape != (layout.n,):
+                raise ValueError(f"{p}: key {key!r} is missing or not a column of {layout.n} rows")
+            extra[key] = f[key][:n].astype(np.float64)
     mask = _event_mask(p, event, events) if events is not None else None
     if mask is not None:
         labels, comps = labels[mask], comps[mask]
         xyz = xyz[mask] if xyz is not None else None
         event = event[mask]
-    return _cells(p, labels, comps, xyz, event, table)
+        extra = {k: v[mask] for k, v in extra.items()}
+    return _cells(p, labels, comps, xyz, event, table, extra)
 
 
 def _read_csv(
-    p: Path, max_rows: int | None, events: Sequence[int] | None, label_key: str
+    p: Path, max_rows: int | None, events: Sequence[int] | None, label_key: str, columns: tuple
 ) -> AftershockCells:
     if events is not None:
         raise ValueError(
@@ -299,12 +308,11 @@ def _read_csv(
     names = [h.strip().strip('"') for h in header.strip().split(",")]
     if not header.strip() or len(names) < 2:
         raise ValueError(f"{p}: the CSV file is empty or has no comma-separated header line")
-    for key in (label_key, *STRESS_KEYS):
+    for key in (label_key, *STRESS_KEYS, *columns):
         if key not in names:
             raise ValueError(f"{p}: key {key!r} is missing from the CSV header ({names})")
-    wanted = [label_key, *STRESS_KEYS] + (
-        list(COORD_KEYS) if all(k in names for k in COORD_KEYS) else []
-    )
+    has_xyz = all(k in names for k in COORD_KEYS)
+    wanted = [label_key, *STRESS_KEYS] + (list(COORD_KEYS) if has_xyz else []) + list(columns)
     cols = [names.index(k) for k in wanted]
     try:
         with warnings.catch_warnings():
@@ -327,11 +335,12 @@ def _read_csv(
     comps = data[:, 1:7]
     for k, key in enumerate(STRESS_KEYS):
         _check_finite(p, key, comps[:, k])
-    xyz = data[:, 7:10] if data.shape[1] == 10 else None
-    return _cells(p, labels, comps, xyz, None, None)
+    xyz = data[:, 7:10] if has_xyz else None
+    extra = {k: data[:, len(wanted) - len(columns) + i] for i, k in enumerate(columns)}
+    return _cells(p, labels, comps, xyz, None, None, extra)
 
 
-def _cells(p, labels, comps, xyz, event, table) -> AftershockCells:
+def _cells(p, labels, comps, xyz, event, table, extra) -> AftershockCells:
     return AftershockCells(
         X=devries_features(comps),
         y=labels.astype(np.float32),
@@ -340,6 +349,7 @@ def _cells(p, labels, comps, xyz, event, table) -> AftershockCells:
         event=event,
         events=table,
         source=str(p),
+        columns=extra,
     )
 
 
@@ -350,6 +360,7 @@ def load_aftershocks(
     events: Sequence[int] | None = None,
     label_key: str = LABEL_KEY,
     return_cells: bool = False,
+    columns: Sequence[str] = (),
 ) -> tuple[np.ndarray, np.ndarray] | AftershockCells:
     """Read a DeVries-format HDF5 file or per-event CSV file into memory.
 
@@ -369,6 +380,9 @@ def load_aftershocks(
         Dataset (column) holding the 0/1 labels.
     return_cells : bool, default False
         Return an :class:`AftershockCells` with tensors, coordinates and event ids as well.
+    columns : sequence of str, default ()
+        Extra 1-D columns to read into ``AftershockCells.columns`` (e.g. the synthetic file's
+        ``expected_count`` or a CSV's ``von_mises``); each must exist.
 
     Returns
     -------
@@ -391,12 +405,25 @@ def load_aftershocks(
         max_rows = check_n("max_rows", max_rows)
     if not isinstance(label_key, str):
         raise TypeError(f"label_key must be a string, got {label_key!r}")
-    cells = (_read_hdf5 if _kind(p) == "hdf5" else _read_csv)(p, max_rows, events, label_key)
+    if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+        raise TypeError(f"columns must be a sequence of key names, got {columns!r}")
+    reader = _read_hdf5 if _kind(p) == "hdf5" else _read_csv
+    cells = reader(p, max_rows, events, label_key, tuple(columns))
     return cells if return_cells else (cells.X, cells.y)
 
 
 # --------------------------------------------------------------------------------------------
 # streaming
+
+
+def _features_from_columns(cols: np.ndarray) -> np.ndarray:
+    """``cols`` (6, n) float64 stress columns in Pa (overwritten) -> (n, 12) float32 in MPa."""
+    np.abs(cols, out=cols)
+    cols /= 1.0e6
+    x = np.empty((cols.shape[1], 12), np.float32)
+    x[:, :6] = cols.T
+    np.negative(x[:, :6], out=x[:, 6:])
+    return x
 
 
 class _Scan:
@@ -406,14 +433,14 @@ class _Scan:
         import h5py
 
         self.path, self.label_key, self.block_rows = p, label_key, block_rows
-        pool_x = np.empty((0, 12), np.float32)
-        pool_key = np.empty(0)
+        pool: list[np.ndarray] = []
+        keys: list[np.ndarray] = []
         with h5py.File(p, "r") as f:
             layout = _H5Layout(p, f, label_key, need_events=events is not None)
             self.n_rows = layout.n
-            wanted = None
+            self.wanted = None
             if events is not None:
-                wanted = np.unique(np.asarray(events, dtype=np.int64))
+                self.wanted = np.unique(np.asarray(events, dtype=np.int64))
                 present = np.unique(
                     np.concatenate(
                         [
@@ -422,64 +449,141 @@ class _Scan:
                         ]
                     )
                 )
-                missing = np.setdiff1d(wanted, present)
+                missing = np.setdiff1d(self.wanted, present)
                 if missing.size:
                     raise ValueError(
                         f"{p}: events {missing.tolist()} not found in key {EVENT_KEY!r}"
                     )
-            self.use_events = wanted is not None
-            self.wanted = wanted
             self.blocks: list[tuple[int, int]] = []
             self.n_selected = self.n_positive = 0
-            comps = np.empty((block_rows, 6))
+            cols = np.empty((6, block_rows))
             for start in range(0, layout.n, block_rows):
                 stop = min(start + block_rows, layout.n)
                 m = stop - start
-                labels = f[label_key][start:stop].astype(np.float64)
+                labels = f[label_key][start:stop]
                 _check_labels(p, label_key, labels, start)
                 for k, key in enumerate(STRESS_KEYS):
-                    f[key].read_direct(comps, np.s_[start:stop], np.s_[:m, k])
-                    _check_finite(p, key, comps[:m, k], start)
-                sel = np.ones(m, bool)
-                if wanted is not None:
-                    sel = np.isin(f[EVENT_KEY][start:stop], wanted)
+                    f[key].read_direct(cols, np.s_[start:stop], np.s_[k, :m])
+                if not np.isfinite(cols[:, :m]).all():
+                    for k, key in enumerate(STRESS_KEYS):
+                        _check_finite(p, key, cols[k, :m], start)
+                sel = labels == labels  # all True
+                if self.wanted is not None:
+                    sel = np.isin(f[EVENT_KEY][start:stop], self.wanted)
                 n_sel = int(sel.sum())
                 if n_sel == 0:
                     continue
                 self.blocks.append((start, stop))
-                pos = sel & (labels == 1.0)
+                pos = np.flatnonzero(sel & (labels == 1.0))
                 self.n_selected += n_sel
-                self.n_positive += int(pos.sum())
-                if collect and pos.any():
-                    pool_x = np.concatenate([pool_x, devries_features(comps[:m][pos])])
-                    pool_key = np.concatenate([pool_key, rng.random(int(pos.sum()))])
-                    if len(pool_key) > max_positives:
-                        keep = np.argpartition(pool_key, -max_positives)[-max_positives:]
-                        pool_x, pool_key = pool_x[keep], pool_key[keep]
+                self.n_positive += len(pos)
+                if collect and len(pos):
+                    pool.append(_features_from_columns(cols[:, pos]))
+                    keys.append(rng.random(len(pos)))
+                    if sum(len(k) for k in keys) > 2 * max_positives:
+                        pool, keys = self._trim(pool, keys, max_positives)
         if self.n_selected == 0:
             raise ValueError(f"{p}: no rows selected")
         self.n_negative = self.n_selected - self.n_positive
-        self.positives = pool_x
+        if collect and pool:
+            pool, keys = self._trim(pool, keys, max_positives)
+        self.positives = pool[0] if pool else np.empty((0, 12), np.float32)
+
+    @staticmethod
+    def _trim(pool, keys, k):
+        """Keep a uniform random subset of at most k positives (largest random keys)."""
+        x, key = np.concatenate(pool), np.concatenate(keys)
+        if len(key) > k:
+            keep = np.sort(np.argpartition(key, -k)[-k:])
+            x, key = x[keep], key[keep]
+        return [x], [key]
 
 
-def _read_window(f, scan: _Scan, block_ids, buf: np.ndarray):
-    """Concatenate the selected rows of several blocks: (components (m, 6), labels (m,))."""
-    parts_c, parts_l = [], []
-    for b in block_ids:
-        start, stop = scan.blocks[b]
-        m = stop - start
-        for k, key in enumerate(STRESS_KEYS):
-            f[key].read_direct(buf, np.s_[start:stop], np.s_[:m, k])
-        labels = f[scan.label_key][start:stop]
-        comps = buf[:m]
-        if scan.use_events:
-            sel = np.isin(f[EVENT_KEY][start:stop], scan.wanted)
-            comps, labels = comps[sel], labels[sel]
+class _Stream:
+    """The generator behind :func:`aftershock_dataset` (one pass per call)."""
+
+    def __init__(self, scan, *, batch_size, balanced, shuffle, window_blocks, rng) -> None:
+        self.scan, self.batch, self.balanced, self.shuffle = scan, batch_size, balanced, shuffle
+        self.window_blocks, self.rng = window_blocks, rng
+        half = batch_size // 2
+        if balanced:
+            self.n_batches = scan.n_negative // half
         else:
-            comps = comps.copy()
-        parts_c.append(comps)
-        parts_l.append(labels)
-    return np.concatenate(parts_c), np.concatenate(parts_l).astype(np.float32)
+            self.n_batches = -(-scan.n_selected // batch_size)
+
+    def _windows(self, f) -> Iterator[np.ndarray]:
+        """Features of the rows to use from each window of blocks, in the order to use them."""
+        scan, rng = self.scan, self.rng
+        n_blocks = len(scan.blocks)
+        order = rng.permutation(n_blocks) if self.shuffle else np.arange(n_blocks)
+        rows = self.window_blocks * scan.block_rows
+        cols = np.empty((6, rows))
+        labels = np.empty(rows)
+        ev = np.empty(rows, np.int64) if scan.wanted is not None else None
+        for w in range(0, n_blocks, self.window_blocks):
+            n = 0
+            for b in order[w : w + self.window_blocks]:
+                start, stop = scan.blocks[b]
+                m = stop - start
+                for k, key in enumerate(STRESS_KEYS):
+                    f[key].read_direct(cols, np.s_[start:stop], np.s_[k, n : n + m])
+                f[scan.label_key].read_direct(labels, np.s_[start:stop], np.s_[n : n + m])
+                if ev is not None:
+                    f[EVENT_KEY].read_direct(ev, np.s_[start:stop], np.s_[n : n + m])
+                n += m
+            keep = np.ones(n, bool) if ev is None else np.isin(ev[:n], scan.wanted)
+            if self.balanced:
+                keep &= labels[:n] == 0.0
+            idx = np.flatnonzero(keep)
+            if self.shuffle:
+                rng.shuffle(idx)
+            yield _features_from_columns(cols[:, idx]), labels[idx].astype(np.float32)
+
+    def __call__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        import h5py
+
+        step = self.batch // 2 if self.balanced else self.batch
+        carry_x = np.empty((0, 12), np.float32)
+        carry_y = np.empty(0, np.float32)
+        pool = self.scan.positives
+        pos_order, pos_at = np.empty(0, np.int64), 0
+        y_balanced = np.repeat(np.array([1.0, 0.0], np.float32), step)
+        with h5py.File(self.scan.path, "r") as f:
+            for x, y in self._windows(f):
+                at = 0
+                if len(carry_x):  # complete the batch begun in the previous window
+                    at = step - len(carry_x)
+                    x_first = np.concatenate([carry_x, x[:at]])
+                    y_first = np.concatenate([carry_y, y[:at]])
+                    if len(x_first) < step:
+                        carry_x, carry_y = x_first, y_first
+                        continue
+                    chunks = [(x_first, y_first)]
+                else:
+                    chunks = []
+                n_full = (len(x) - at) // step
+                chunks += [
+                    (x[at + i * step : at + (i + 1) * step], y[at + i * step : at + (i + 1) * step])
+                    for i in range(n_full)
+                ]
+                carry_x = x[at + n_full * step :].copy()
+                carry_y = y[at + n_full * step :].copy()
+                for xb, yb in chunks:
+                    if not self.balanced:
+                        yield xb, yb
+                        continue
+                    if pos_at + step > len(pos_order):  # cycle the positives, reshuffled
+                        more = [pos_order[pos_at:]]
+                        while sum(len(m) for m in more) < step:
+                            more.append(self.rng.permutation(len(pool)))
+                        pos_order, pos_at = np.concatenate(more), 0
+                    # positives first, then negatives: the order inside a batch does not
+                    # change the gradient (the loss is a mean over the batch)
+                    xb = np.concatenate([pool[pos_order[pos_at : pos_at + step]], xb])
+                    pos_at += step
+                    yield xb, y_balanced
+        if not self.balanced and len(carry_x):
+            yield carry_x, carry_y
 
 
 def aftershock_dataset(
@@ -506,8 +610,10 @@ def aftershock_dataset(
     ``balanced=True`` reproduces the paper's generator: every batch holds ``batch_size / 2``
     positive and ``batch_size / 2`` negative cells; one pass visits every negative cell once
     (windows of random blocks, shuffled) while the positives are cycled from the pool,
-    reshuffled each time it is exhausted. ``balanced=False`` yields every selected row once,
-    in file order when ``shuffle=False`` (the last batch may be smaller): use it to predict.
+    reshuffled each time it is exhausted. Inside a batch the positives come first: the order
+    of rows within a batch does not change the gradient of a mean loss. ``balanced=False``
+    yields every selected row once, shuffled within windows, or in file order when
+    ``shuffle=False`` (the last batch may be smaller): use that to predict.
 
     Parameters
     ----------
@@ -533,7 +639,6 @@ def aftershock_dataset(
         Elements ``(X, y)``: float32 ``(b, 12)`` in MPa and float32 ``(b,)`` labels; its
         cardinality is the number of batches in one pass (infinite with ``repeat``).
     """
-    import h5py
     import tensorflow as tf
 
     p = _check_path(path)
@@ -552,59 +657,17 @@ def aftershock_dataset(
         raise ValueError(f"batch_size must be even for balanced batches, got {batch_size}")
     rng = np.random.default_rng(random_state)
     scan = _Scan(p, label_key, events, block_rows, max_positives, balanced, rng)
-    half = batch_size // 2
-    if balanced:
-        if scan.n_positive == 0 or scan.n_negative < half:
-            raise ValueError(
-                f"{p}: balanced batches need positives and >= {half} negatives in key "
-                f"{label_key!r}; found {scan.n_positive} and {scan.n_negative}"
-            )
-        n_batches = scan.n_negative // half
-    else:
-        n_batches = -(-scan.n_selected // batch_size)
-    pool = scan.positives
-
-    def generate() -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        order = rng.permutation(len(scan.blocks)) if shuffle else np.arange(len(scan.blocks))
-        buf = np.empty((block_rows, 6))
-        carry_x = np.empty((0, 12), np.float32)
-        carry_y = np.empty(0, np.float32)
-        pos_order, pos_at = rng.permutation(len(pool)), 0
-        y_batch = np.concatenate([np.ones(half, np.float32), np.zeros(half, np.float32)])
-        with h5py.File(p, "r") as f:
-            for w in range(0, len(order), window_blocks):
-                comps, labels = _read_window(f, scan, order[w : w + window_blocks], buf)
-                if balanced:
-                    comps, labels = comps[labels == 0.0], labels[labels == 0.0]
-                x = devries_features(comps)
-                if shuffle:
-                    perm = rng.permutation(len(x))
-                    x, labels = x[perm], labels[perm]
-                if len(carry_x):
-                    x, labels = np.concatenate([carry_x, x]), np.concatenate([carry_y, labels])
-                step = half if balanced else batch_size
-                n_full = len(x) // step
-                for b in range(n_full):
-                    xb = x[b * step : (b + 1) * step]
-                    if not balanced:
-                        yield xb, labels[b * step : (b + 1) * step]
-                        continue
-                    if pos_at + half > len(pool):
-                        take = np.concatenate([pos_order[pos_at:], rng.permutation(len(pool))])
-                        pos_order, pos_at = take, 0
-                        while len(pos_order) < half:  # fewer positives than half a batch
-                            pos_order = np.concatenate([pos_order, rng.permutation(len(pool))])
-                    idx = pos_order[pos_at : pos_at + half]
-                    pos_at += half
-                    xb = np.concatenate([pool[idx], xb])
-                    if shuffle:
-                        perm = rng.permutation(batch_size)
-                        yield xb[perm], y_batch[perm]
-                    else:
-                        yield xb, y_batch
-                carry_x, carry_y = x[n_full * step :], labels[n_full * step :]
-        if not balanced and len(carry_x):
-            yield carry_x, carry_y
+    if balanced and (scan.n_positive == 0 or scan.n_negative < batch_size // 2):
+        raise ValueError(
+            f"{p}: balanced batches need positives and >= {batch_size // 2} negatives in key "
+            f"{label_key!r}; found {scan.n_positive} and {scan.n_negative}"
+        )
+    stream = _Stream(
+        scan, batch_size=batch_size, balanced=balanced, shuffle=shuffle,
+        window_blocks=window_blocks, rng=rng,
+    )  # fmt: skip
+    generate = stream
+    n_batches = stream.n_batches
 
     spec = (tf.TensorSpec((None, 12), tf.float32), tf.TensorSpec((None,), tf.float32))
     ds = tf.data.Dataset.from_generator(generate, output_signature=spec)

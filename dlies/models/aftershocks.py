@@ -74,5 +74,8 @@ def one_neuron(input_shape: tuple[int, ...] = (1,), *, name: str = "one_neuron")
     """
     shape = check_shape(input_shape)
     inputs = keras.Input(shape=shape, name="stress_metric")
-    outputs = keras.layers.Dense(1, activation="sigmoid", name="p_aftershock")(inputs)
+    # zero start, the usual choice for logistic regression (its loss is convex)
+    outputs = keras.layers.Dense(
+        1, activation="sigmoid", kernel_initializer="zeros", name="p_aftershock"
+    )(inputs)
     return keras.Model(inputs, outputs, name=name)
