@@ -103,8 +103,7 @@ def devries_features(components: np.ndarray) -> np.ndarray:
         arr = np.stack([arr[:, i, j] for i, j in _INDEX.values()], axis=1)
     if arr.ndim != 2 or arr.shape[1] != 6:
         raise ValueError(f"components must have shape (n, 6) or (n, 3, 3), got {arr.shape}")
-    mag = (np.abs(arr) / 1.0e6).astype(np.float32)
-    return np.concatenate([mag, -mag], axis=1)
+    return _features_from_columns(arr.T)
 
 
 def _tensors(components: np.ndarray) -> np.ndarray:
@@ -416,12 +415,21 @@ def load_aftershocks(
 # streaming
 
 
-def _features_from_columns(cols: np.ndarray) -> np.ndarray:
-    """``cols`` (6, n) float64 stress columns in Pa (overwritten) -> (n, 12) float32 in MPa."""
-    np.abs(cols, out=cols)
-    cols /= 1.0e6
-    x = np.empty((cols.shape[1], 12), np.float32)
-    x[:, :6] = cols.T
+def _features_from_columns(cols: np.ndarray, idx: np.ndarray | None = None) -> np.ndarray:
+    """Stress columns (6, n) in Pa -> (n, 12) float32 network input in MPa.
+
+    With ``idx``, only those rows, in that order. The arithmetic is done in float32
+    (|σ| / 1e6 may differ from the float64 quotient in the last bit, 1e-7 relative).
+    """
+    mag = np.asarray(cols, dtype=np.float32)
+    if mag is cols:
+        mag = mag.copy()
+    np.abs(mag, out=mag)
+    mag /= np.float32(1.0e6)
+    if idx is not None:
+        mag = mag[:, idx]
+    x = np.empty((mag.shape[1], 12), np.float32)
+    x[:, :6] = mag.T
     np.negative(x[:, :6], out=x[:, 6:])
     return x
 
@@ -499,6 +507,9 @@ class _Scan:
         return [x], [key]
 
 
+_GROUP = 16  # batches per hand-over from the Python generator to tf.data (bounds the copies)
+
+
 class _Stream:
     """The generator behind :func:`aftershock_dataset` (one pass per call)."""
 
@@ -531,59 +542,65 @@ class _Stream:
                 if ev is not None:
                     f[EVENT_KEY].read_direct(ev, np.s_[start:stop], np.s_[n : n + m])
                 n += m
-            keep = np.ones(n, bool) if ev is None else np.isin(ev[:n], scan.wanted)
+            keep = None if ev is None else np.isin(ev[:n], scan.wanted)
             if self.balanced:
-                keep &= labels[:n] == 0.0
-            idx = np.flatnonzero(keep)
+                neg = labels[:n] == 0.0
+                keep = neg if keep is None else keep & neg
+            if keep is None and not self.shuffle:  # every row, in file order: no gather
+                yield _features_from_columns(cols[:, :n]), labels[:n].astype(np.float32)
+                continue
+            idx = np.arange(n) if keep is None else np.flatnonzero(keep)
             if self.shuffle:
                 rng.shuffle(idx)
-            yield _features_from_columns(cols[:, idx]), labels[idx].astype(np.float32)
+            yield _features_from_columns(cols[:, :n], idx), labels[idx].astype(np.float32)
+
+    def _stack(self, xb: np.ndarray, yb: np.ndarray):
+        """(k, step, 12) rows and their labels, or, when balanced, the negatives and the pool
+        indices of the positives that tf.data gathers to complete each batch."""
+        if not self.balanced:
+            return xb, yb
+        k, step = xb.shape[:2]
+        return xb, self._positives(k * step).reshape(k, step)
+
+    def _positives(self, n: int) -> np.ndarray:
+        """Pool indices of the next ``n`` positives, cycled and reshuffled when exhausted."""
+        if self.pos_at + n > len(self.pos_order):
+            more = [self.pos_order[self.pos_at :]]
+            while sum(len(m) for m in more) < n:
+                more.append(self.rng.permutation(len(self.scan.positives)))
+            self.pos_order, self.pos_at = np.concatenate(more), 0
+        idx = self.pos_order[self.pos_at : self.pos_at + n]
+        self.pos_at += n
+        return idx
 
     def __call__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield stacks of batches, shape (k, batch, 12) and (k, batch), k <= _GROUP."""
         import h5py
 
         step = self.batch // 2 if self.balanced else self.batch
         carry_x = np.empty((0, 12), np.float32)
         carry_y = np.empty(0, np.float32)
-        pool = self.scan.positives
-        pos_order, pos_at = np.empty(0, np.int64), 0
-        y_balanced = np.repeat(np.array([1.0, 0.0], np.float32), step)
+        self.pos_order, self.pos_at = np.empty(0, np.int64), 0
         with h5py.File(self.scan.path, "r") as f:
             for x, y in self._windows(f):
                 at = 0
                 if len(carry_x):  # complete the batch begun in the previous window
-                    at = step - len(carry_x)
-                    x_first = np.concatenate([carry_x, x[:at]])
-                    y_first = np.concatenate([carry_y, y[:at]])
-                    if len(x_first) < step:
-                        carry_x, carry_y = x_first, y_first
-                        continue
-                    chunks = [(x_first, y_first)]
-                else:
-                    chunks = []
-                n_full = (len(x) - at) // step
-                chunks += [
-                    (x[at + i * step : at + (i + 1) * step], y[at + i * step : at + (i + 1) * step])
-                    for i in range(n_full)
-                ]
-                carry_x = x[at + n_full * step :].copy()
-                carry_y = y[at + n_full * step :].copy()
-                for xb, yb in chunks:
-                    if not self.balanced:
-                        yield xb, yb
-                        continue
-                    if pos_at + step > len(pos_order):  # cycle the positives, reshuffled
-                        more = [pos_order[pos_at:]]
-                        while sum(len(m) for m in more) < step:
-                            more.append(self.rng.permutation(len(pool)))
-                        pos_order, pos_at = np.concatenate(more), 0
-                    # positives first, then negatives: the order inside a batch does not
-                    # change the gradient (the loss is a mean over the batch)
-                    xb = np.concatenate([pool[pos_order[pos_at : pos_at + step]], xb])
-                    pos_at += step
-                    yield xb, y_balanced
+                    at = min(step - len(carry_x), len(x))
+                    carry_x = np.concatenate([carry_x, x[:at]])
+                    carry_y = np.concatenate([carry_y, y[:at]])
+                    if len(carry_x) == step:
+                        yield self._stack(carry_x[None], carry_y[None])
+                        carry_x, carry_y = carry_x[:0], carry_y[:0]
+                k = (len(x) - at) // step
+                for g in range(0, k, _GROUP):  # hand over at most _GROUP batches at a time
+                    a, b = at + g * step, at + min(g + _GROUP, k) * step
+                    xb = x[a:b].reshape(-1, step, 12)
+                    yield self._stack(xb, y[a:b].reshape(-1, step))
+                if at + k * step < len(x):
+                    carry_x = np.concatenate([carry_x, x[at + k * step :]])
+                    carry_y = np.concatenate([carry_y, y[at + k * step :]])
         if not self.balanced and len(carry_x):
-            yield carry_x, carry_y
+            yield carry_x[None], carry_y[None]
 
 
 def aftershock_dataset(
@@ -595,7 +612,7 @@ def aftershock_dataset(
     repeat: bool = False,
     events: Sequence[int] | None = None,
     label_key: str = LABEL_KEY,
-    block_rows: int = 65_536,
+    block_rows: int = 32_768,
     window_blocks: int = 8,
     max_positives: int = 500_000,
     random_state: int | np.random.Generator | None = None,
@@ -669,12 +686,27 @@ def aftershock_dataset(
     generate = stream
     n_batches = stream.n_batches
 
-    spec = (tf.TensorSpec((None, 12), tf.float32), tf.TensorSpec((None,), tf.float32))
-    ds = tf.data.Dataset.from_generator(generate, output_signature=spec)
+    # the generator hands over a stack of batches at a time; unbatch splits it in C++
+    if balanced:  # negatives and pool indices; the positives are gathered inside tf.data
+        spec = (tf.TensorSpec((None, None, 12), tf.float32), tf.TensorSpec((None, None), tf.int64))
+        pool = tf.constant(scan.positives)
+        y_batch = tf.constant(np.repeat(np.array([1.0, 0.0], np.float32), batch_size // 2))
+
+        def complete(negatives, idx):  # positives first: row order in a batch is irrelevant
+            return tf.concat([tf.gather(pool, idx), negatives], axis=0), y_batch
+
+        ds = tf.data.Dataset.from_generator(generate, output_signature=spec).unbatch()
+        ds = ds.map(complete)
+    else:
+        spec = (
+            tf.TensorSpec((None, None, 12), tf.float32),
+            tf.TensorSpec((None, None), tf.float32),
+        )
+        ds = tf.data.Dataset.from_generator(generate, output_signature=spec).unbatch()
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_batches))
     if repeat:
         ds = ds.repeat()
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return ds.prefetch(2)
 
 
 # --------------------------------------------------------------------------------------------
