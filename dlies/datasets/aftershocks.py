@@ -975,7 +975,8 @@ def make_aftershocks(
        ``a_sigma_mpa``, t_a = ``aftershock_duration_years``) averaged over the receivers,
        times a background count ``background`` per cell per window that fades below
        ``seismogenic_depth_km`` (logistic, 2.5 km wide). The label is 1 when a Poisson draw
-       with that mean is ≥ 1. With the defaults about 2 % of the cells are positive.
+       with that mean is ≥ 1. With the defaults a few per cent of the cells are positive
+       (3.9 % for 40 events, ``random_state=2018``).
 
     The file also holds ``aftershocksyn_aligned``: labels from the same law and the same random
     numbers but with every receiver parallel to the mainshock plane and slip — the assumption
