@@ -56,7 +56,7 @@ def devries_network(
 
 
 def one_neuron(input_shape: tuple[int, ...] = (1,), *, name: str = "one_neuron") -> keras.Model:
-    """Logistic regression, one sigmoid neuron: Mignan & Broccardo (2019, *Nature* 574, E1).
+    """Logistic regression, one sigmoid neuron: Mignan & Broccardo (2019, *Nature* 574).
 
     ``p = sigmoid(w · x + b)``. With one scalar input (a stress metric, e.g. log10 of the sum
     of the absolute stress components) it has 2 parameters, against the 13 451 of
