@@ -91,25 +91,35 @@ _current: Runtime | None = None
 
 @contextlib.contextmanager
 def _silence_native_stderr() -> Iterator[None]:
-    """Send file descriptor 2 to /dev/null for the duration.
+    """Send file descriptor 2 (and whatever ``sys.stderr.fileno()`` names) to /dev/null.
 
-    TensorFlow's C++ core writes start-up notices (oneDNN, CUDA probing) straight to fd 2
-    before its log settings apply, and Jupyter shows fd 2 in the notebook. Python exceptions
-    are unaffected: they propagate and are printed after fd 2 is restored.
+    TensorFlow's C++ core writes start-up notices (oneDNN, CUDA probing, absl's "All log
+    messages before absl::InitializeLog()") straight to fd 2 before its log settings apply.
+    In a Jupyter kernel, ipykernel points fd 2 at a pipe that it forwards to the notebook,
+    while ``sys.stderr.fileno()`` returns its copy of the *original* stderr, so fd 2 itself
+    must be redirected. Python exceptions are unaffected: they propagate and are printed
+    after the descriptors are restored.
     """
+    fds = {2}
     try:
-        fd = sys.stderr.fileno() if hasattr(sys.stderr, "fileno") else 2
-    except (OSError, ValueError):  # e.g. ipykernel's stream objects
-        fd = 2
+        fds.add(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):  # e.g. stream objects without a descriptor
+        pass
     sys.stderr.flush()
-    saved = os.dup(fd)
     devnull = os.open(os.devnull, os.O_WRONLY)
+    saved: dict[int, int] = {}
     try:
-        os.dup2(devnull, fd)
+        for fd in sorted(fds):
+            try:
+                saved[fd] = os.dup(fd)
+            except OSError:  # a closed descriptor: nothing to silence
+                continue
+            os.dup2(devnull, fd)
         yield
     finally:
-        os.dup2(saved, fd)
-        os.close(saved)
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
         os.close(devnull)
 
 

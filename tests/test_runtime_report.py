@@ -168,3 +168,42 @@ def test_mantle_classifier_builder():
         mantle_classifier((8,), hidden=(16, 0))
     with pytest.raises(ValueError, match="input_shape"):
         mantle_classifier((0,))
+
+
+def test_silencer_redirects_fd2(capfd):
+    import os
+
+    with runtime._silence_native_stderr():
+        os.write(2, b"native noise\n")
+    os.write(2, b"after\n")
+    err = capfd.readouterr().err
+    assert "native noise" not in err
+    assert "after" in err
+
+
+def test_setup_cell_in_a_kernel_shows_no_native_log_lines(tmp_path, monkeypatch):
+    """In Jupyter, fd 2 is ipykernel's pipe to the notebook: TF's start-up lines must not reach it.
+
+    The kernel starts as a student's would: without TF_CPP_MIN_LOG_LEVEL, so that TensorFlow
+    prints its absl/oneDNN notices, and without PYTEST_CURRENT_TEST, in whose presence
+    ipykernel leaves fd 2 alone (and nbval runs never see those lines).
+    """
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import dlies\nrt = dlies.runtime.setup(notebook='kernel_check', seed=0)"
+        )
+    ]
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    client.execute()
+    outputs = nb.cells[0].outputs
+    stderr = "".join(o.get("text", "") for o in outputs if o.get("name") == "stderr")
+    stdout = "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
+    assert stderr == "", stderr
+    assert stdout.startswith("dlies | kernel_check | TensorFlow")
