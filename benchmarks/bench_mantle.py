@@ -1,20 +1,24 @@
 """Benchmark: vectorised make_mantle_stability against a per-sample loop like the seed's.
 
 The seed lecture's ``generate_data_set`` drew the thickness and computed Ra and Ra_cr in
-Python loops over samples. ``per_sample_loop`` below keeps that structure (the same ranges and
-d³ as ``seed_compatible=True``) so that both generate the same kind of data set.
+Python loops over samples. ``per_sample_loop`` below is that function as the slide prints it
+(the slide's OCR lost the ``else:`` of its label branch, restored here), with the same ranges
+and d³ as ``seed_compatible=True``, so that both generate the same kind of data set.
 
 Usage::
 
     .venv/bin/python benchmarks/bench_mantle.py [--n 1000000] [--repeats 5]
 
-Prints the median wall time of each and their ratio. Run both in the same process, side by
-side, so machine noise affects them alike.
+Prints the median wall time of each and their ratio to the loop. All run in the same
+process, interleaved, so that machine noise affects them alike. The generator runs with one
+thread and with one thread per core (``n_threads``): the single-thread figure is the gain of
+vectorising alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -24,26 +28,45 @@ import numpy as np
 from dlies.datasets import make_mantle_stability
 
 
-def per_sample_loop(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """The seed's generator: column draws, then Python loops for b and for the labels."""
-    X = np.zeros((n, 8))
-    y = np.zeros(n, dtype=np.int64)
-    X[:, 0] = rng.uniform(0.8, 1.0, n)
-    X[:, 1] = rng.uniform(1e-4, 1e-2, n)
-    X[:, 2] = rng.uniform(1e-2, 1.0, n)
-    X[:, 3] = rng.uniform(0.1, 1.0, n)
-    X[:, 4] = rng.uniform(0.0, 0.35, n)
-    for i in range(n):
-        X[i, 5] = rng.uniform(max(0.25, X[i, 4]), 0.35)
-    X[:, 6] = rng.uniform(0.0, 0.39, n)
-    X[:, 7] = rng.uniform(0.0, 0.5, n)
-    for i in range(n):
-        g, a, v, k = X[i, 0] * 10, X[i, 1], X[i, 2] * 1000, X[i, 3] * 10000
-        d, b, lam, dt = X[i, 4] * 10000, X[i, 5] * 10000, X[i, 6] * 10000, X[i, 7] * 1000
-        ra = a * g * dt * d**3 / (v * k)
-        ra_cr = np.pi**4 * (4 + (lam / b) ** 2) ** 3 / (4 * (lam / b) ** 4)
-        y[i] = ra > ra_cr
-    return X, y
+def per_sample_loop(n: int, rng: np.random.RandomState) -> tuple[np.ndarray, np.ndarray]:
+    """The seed's ``generate_data_set``, line for line, minus its train/test split and print.
+
+    Column draws, then one Python loop drawing ``b`` per sample and another computing Ra and
+    Ra_cr per sample and writing the one-hot label, with the seed's legacy ``np.random``
+    calls (here a ``RandomState`` of its own so that runs are repeatable).
+    """
+    counter_for_stable = 0
+    counter_for_unstable = 0
+    data_set = {"input": np.zeros([n, 8]), "label": np.zeros([n, 2])}
+    data_set["input"][:, 0] = rng.uniform(0.8, 1.0, size=n)
+    data_set["input"][:, 1] = rng.uniform(1e-4, 1e-2, size=n)
+    data_set["input"][:, 2] = rng.uniform(1e-2, 1.0, size=n)
+    data_set["input"][:, 3] = rng.uniform(0.1, 1.0, size=n)
+    data_set["input"][:, 4] = rng.uniform(0, 0.35, size=n)
+    for idx in range(n):
+        data_set["input"][idx, 5] = rng.uniform(max([0.25, data_set["input"][idx, 4]]), 0.35)
+    data_set["input"][:, 6] = rng.uniform(0.0, 0.39, size=n)
+    data_set["input"][:, 7] = rng.uniform(0.0, 0.5, size=n)
+    for idx in range(n):
+        g = data_set["input"][idx, 0] * 10
+        a = data_set["input"][idx, 1]
+        v = data_set["input"][idx, 2] * 1000
+        k = data_set["input"][idx, 3] * 10000
+        d = data_set["input"][idx, 4] * 10000
+        b = data_set["input"][idx, 5] * 10000
+        lam = data_set["input"][idx, 6] * 10000
+        dT = data_set["input"][idx, 7] * 1000  # noqa: N806 (the seed's name)
+        Ra = (a * g * dT * (d**3)) / (v * k)  # noqa: N806
+        Racr = (np.pi**4 * ((4 + (lam / b) ** 2) ** 3)) / (4 * ((lam / b) ** 4))  # noqa: N806
+        if Ra > Racr:
+            data_set["label"][idx, 0] = 0
+            data_set["label"][idx, 1] = 1
+            counter_for_unstable += 1
+        else:
+            data_set["label"][idx, 0] = 1
+            data_set["label"][idx, 1] = 0
+            counter_for_stable += 1
+    return data_set["input"], data_set["label"]
 
 
 def interleaved_medians(fns: dict, repeats: int) -> dict[str, float]:
@@ -67,21 +90,21 @@ def main() -> None:
         f"machine: {platform.node()} {platform.processor() or platform.machine()}, "
         f"Python {platform.python_version()}, NumPy {np.__version__}; n = {n:,}"
     )
-    med = interleaved_medians(
-        {
-            "loop": lambda r: per_sample_loop(n, np.random.default_rng(r)),
-            "seed_compatible": lambda r: make_mantle_stability(
-                n, random_state=r, seed_compatible=True
-            ),
-            "default": lambda r: make_mantle_stability(n, random_state=r),
-        },
-        args.repeats,
-    )
-    t_loop = med["loop"]
-    print(f"per-sample loop (seed):                 median {t_loop:8.3f} s")
-    for name in ("seed_compatible", "default"):
+    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    fns = {"loop": lambda r: per_sample_loop(n, np.random.RandomState(r))}
+    for sc in (True, False):
+        for t in sorted({1, threads}):
+            name = f"{'seed_compatible' if sc else 'default'}, {t} thread{'s' * (t > 1)}"
+            fns[name] = lambda r, sc=sc, t=t: make_mantle_stability(
+                n, random_state=r, seed_compatible=sc, n_threads=t
+            )
+    med = interleaved_medians(fns, args.repeats)
+    t_loop = med.pop("loop")
+    print(f"load average {os.getloadavg()[0]:.2f}; median of {args.repeats} interleaved runs")
+    print(f"{'per-sample loop (the seed code)':52s} median {t_loop:8.3f} s")
+    for name, t in med.items():
         label = f"make_mantle_stability({name}):"
-        print(f"{label:40s} median {med[name]:8.3f} s   speed-up {t_loop / med[name]:7.1f}x")
+        print(f"{label:52s} median {t:8.3f} s   speed-up {t_loop / t:7.1f}x")
 
 
 if __name__ == "__main__":

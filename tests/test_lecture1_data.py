@@ -97,3 +97,32 @@ def test_mantle_rejects_bad_arguments():
         make_mantle_stability("10")
     with pytest.raises(TypeError, match="seed_compatible"):
         make_mantle_stability(10, seed_compatible="yes")
+    with pytest.raises(ValueError, match="n_threads"):
+        make_mantle_stability(10, n_threads=0)
+    with pytest.raises(TypeError, match="n_threads"):
+        make_mantle_stability(10, n_threads=1.5)
+
+
+@pytest.mark.parametrize("seed_compatible", [False, True])
+def test_mantle_data_do_not_depend_on_threads(seed_compatible):
+    from dlies.datasets.mantle import CHUNK_ROWS
+
+    n = 2 * CHUNK_ROWS + 123  # three chunks, the last one partial
+    one = make_mantle_stability(n, random_state=5, seed_compatible=seed_compatible, n_threads=1)
+    two = make_mantle_stability(n, random_state=5, seed_compatible=seed_compatible, n_threads=2)
+    np.testing.assert_array_equal(one[0], two[0])
+    np.testing.assert_array_equal(one[1], two[1])
+    X = one[0]
+    # chunks are independent draws, not copies of one another
+    assert not np.array_equal(X[:100], X[CHUNK_ROWS : CHUNK_ROWS + 100])
+    # the partial last chunk is filled and labelled like the others
+    assert np.isfinite(X[-123:]).all() and set(np.unique(one[1][-123:])) <= {0, 1}
+
+
+def test_mantle_generator_random_state_is_advanced():
+    rng = np.random.default_rng(0)
+    a = make_mantle_stability(50, random_state=rng)
+    b = make_mantle_stability(50, random_state=rng)
+    assert not np.array_equal(a[0], b[0])
+    c = make_mantle_stability(50, random_state=np.random.default_rng(0))
+    np.testing.assert_array_equal(a[0], c[0])

@@ -40,6 +40,9 @@ drawn fraction), so its accuracy can be compared like for like with the slide's 
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from dlies.datasets._validate import check_n
@@ -80,11 +83,17 @@ SEED_FEATURE_NAMES: tuple[str, ...] = (
 )
 
 
+#: Rows per chunk: a chunk's eight columns (4 MiB) stay in cache while they are scaled and
+#: labelled, and chunks are independent, so that several threads can fill them at once.
+CHUNK_ROWS = 1 << 16
+
+
 def make_mantle_stability(
     n_samples: int = 10_000,
     *,
     random_state: int | np.random.Generator | None = None,
     seed_compatible: bool = False,
+    n_threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Draw synthetic layers and label them stable (0) or unstable (1).
 
@@ -92,8 +101,13 @@ def make_mantle_stability(
     ----------
     n_samples : int, default 10 000
     random_state : int, numpy.random.Generator or None
+        The same integer gives the same data whatever ``n_threads`` is. A Generator is
+        advanced (it seeds the per-chunk generators).
     seed_compatible : bool, default False
         Use the seed lecture's ranges and its ``d³`` Rayleigh number (see module docstring).
+    n_threads : int or None, default None
+        Threads that fill chunks of :data:`CHUNK_ROWS` rows at once (NumPy releases the GIL
+        while it draws and computes). None: one per available core.
 
     Returns
     -------
@@ -107,31 +121,57 @@ def make_mantle_stability(
     n = check_n("n_samples", n_samples)
     if not isinstance(seed_compatible, bool):
         raise TypeError(f"seed_compatible must be True or False, got {seed_compatible!r}")
-    rng = np.random.default_rng(random_state)
-    if seed_compatible:
-        return _seed_generator(n, rng)
+    if n_threads is None:
+        n_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    n_threads = check_n("n_threads", n_threads)
+    fill = _fill_seed_compatible if seed_compatible else _fill_default
+    X = np.empty((n, 8))
+    y = np.empty(n, dtype=np.int64)
+    # every chunk has a generator of its own, spawned from one seed sequence, so the data do
+    # not depend on how many threads fill them or in which order
+    entropy = np.random.default_rng(random_state).integers(0, 2**32, size=4)
+    starts = range(0, n, CHUNK_ROWS)
+    rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(entropy).spawn(len(starts))]
 
-    # One draw for all columns, scaled in place: a single allocation instead of one array per
-    # column (this is the hot path of the benchmark).
-    # Drawn as (8, n) so that each property is a contiguous row for the arithmetic below.
-    low, high = np.array(list(DEFAULT_RANGES.values())).T
-    Z = rng.random((8, n))
-    Z *= (high - low)[:, None]
-    Z += low[:, None]
-    g, alpha, nu, kappa, _depth, b, lam, delta_t = Z
-    y = _unstable(alpha * g * delta_t, b, nu * kappa, lam / b)
-    return np.ascontiguousarray(Z.T), y, list(FEATURE_NAMES)
+    def work(k: int) -> None:
+        a = starts[k]
+        fill(X[a : a + CHUNK_ROWS], y[a : a + CHUNK_ROWS], rngs[k])
+
+    if n_threads == 1 or len(starts) == 1:
+        for k in range(len(starts)):
+            work(k)
+    else:
+        with ThreadPoolExecutor(max_workers=min(n_threads, len(starts))) as pool:
+            list(pool.map(work, range(len(starts))))
+    names = SEED_FEATURE_NAMES if seed_compatible else FEATURE_NAMES
+    return X, y, list(names)
+
+
+_LOW, _HIGH = np.array(list(DEFAULT_RANGES.values())).T
+
+
+def _fill_default(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> None:
+    """Fill rows of X (m, 8) with uniform draws in DEFAULT_RANGES and y with their labels."""
+    rng.random(out=X)
+    X *= _HIGH - _LOW
+    X += _LOW
+    g, alpha, nu, kappa, _depth, b, lam, delta_t = X.T
+    _unstable(alpha * g * delta_t, b, nu * kappa, lam / b, out=y)
 
 
 def _unstable(
-    buoyancy: np.ndarray, length: np.ndarray, resistance: np.ndarray, lam_star: np.ndarray
+    buoyancy: np.ndarray,
+    length: np.ndarray,
+    resistance: np.ndarray,
+    lam_star: np.ndarray,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Labels ``Ra > Ra_cr(λ*)`` with ``Ra = buoyancy · length³ / resistance``.
 
-    Multiplied out to avoid divisions and evaluated in place (few temporaries for a million
-    samples): ``4 buoyancy length³ λ*⁴ > π⁴ (4 + λ*²)³ resistance``, which is
-    ``Ra > π⁴ (4 + λ*²)³ / (4 λ*⁴)`` (:func:`dlies.physics.rayleigh.critical_rayleigh`) for
-    positive inputs. A zero length (Ra = 0) or λ* = 0 (Ra_cr infinite) gives stable.
+    Multiplied out to avoid divisions and evaluated in place (few temporaries): ``4 buoyancy
+    length³ λ*⁴ > π⁴ (4 + λ*²)³ resistance``, which is ``Ra > π⁴ (4 + λ*²)³ / (4 λ*⁴)``
+    (:func:`dlies.physics.rayleigh.critical_rayleigh`) for positive inputs. A zero length
+    (Ra = 0) or λ* = 0 (Ra_cr infinite) gives stable. Written into ``out`` (int64) if given.
     """
     q = np.square(lam_star)
     lhs = np.square(length)
@@ -145,24 +185,28 @@ def _unstable(
     rhs *= q
     rhs *= resistance
     rhs *= np.pi**4
-    return (lhs > rhs).astype(np.int64)
+    if out is None:
+        return (lhs > rhs).astype(np.int64)
+    np.greater(lhs, rhs, out=out, casting="unsafe")
+    return out
 
 
-def _seed_generator(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[str]]:
+# the slide's generate_data_set: columns g, alpha, nu, kappa, depth, b, lambda, delta_T drawn
+# as fractions in these ranges, then multiplied by its scale factors (g*10, nu*1000,
+# kappa*1e4, lengths*1e4, dT*1000); b's range depends on the depth (below)
+_SEED_LOW = np.array([0.8, 1e-4, 1e-2, 0.1, 0.0, 0.0, 0.0, 0.0])
+_SEED_HIGH = np.array([1.0, 1e-2, 1.0, 1.0, 0.35, 1.0, 0.39, 0.5])  # b: a fraction, see below
+_SEED_SCALE = np.array([10.0, 1.0, 1000.0, 10000.0, 10000.0, 10000.0, 10000.0, 1000.0])
+
+
+def _fill_seed_compatible(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> None:
     """The slide's ``generate_data_set``, vectorised (same ranges, same scaling, same d³)."""
-    # columns: g, alpha, nu, kappa, depth, b, lambda, delta_T; as drawn by the slide, then
-    # multiplied by the slide's scale factors (g*10, nu*1000, kappa*1e4, lengths*1e4, dT*1000)
-    low = np.array([0.8, 1e-4, 1e-2, 0.1, 0.0, 0.0, 0.0, 0.0])
-    high = np.array([1.0, 1e-2, 1.0, 1.0, 0.35, 0.35, 0.39, 0.5])
-    scale = np.array([10.0, 1.0, 1000.0, 10000.0, 10000.0, 10000.0, 10000.0, 1000.0])
-    Z = rng.random((8, n))
+    rng.random(out=X)
     # b ~ U(max(0.25, depth), 0.35): its lower bound depends on the depth drawn for the sample
-    b_low = np.maximum(0.25, low[4] + (high[4] - low[4]) * Z[4])
-    Z[5] = b_low + (0.35 - b_low) * Z[5]
-    low[5], high[5] = 0.0, 1.0  # row 5 already holds b's fraction
-    Z *= ((high - low) * scale)[:, None]
-    Z += (low * scale)[:, None]
-    g, alpha, nu, kappa, d, b, lam, delta_t = Z
+    b_low = np.maximum(0.25, _SEED_LOW[4] + (_SEED_HIGH[4] - _SEED_LOW[4]) * X[:, 4])
+    X[:, 5] = b_low + (0.35 - b_low) * X[:, 5]
+    X *= (_SEED_HIGH - _SEED_LOW) * _SEED_SCALE
+    X += _SEED_LOW * _SEED_SCALE
+    g, alpha, nu, kappa, d, b, lam, delta_t = X.T
     # the seed's Ra uses the depth d (which may be 0: Ra = 0, stable) where physics has b
-    y = _unstable(alpha * g * delta_t, d, nu * kappa, lam / b)
-    return np.ascontiguousarray(Z.T), y, list(SEED_FEATURE_NAMES)
+    _unstable(alpha * g * delta_t, d, nu * kappa, lam / b, out=y)
