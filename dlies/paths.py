@@ -9,6 +9,7 @@ installed from, else the working directory.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -61,3 +62,21 @@ def atomic_write_bytes(path: Path, data: bytes) -> Path:
 def atomic_write_text(path: Path, text: str) -> Path:
     """Text variant of :func:`atomic_write_bytes` (UTF-8)."""
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def read_json_list(path: Path, what: str = "file") -> list:
+    """A JSON file holding a list; an absent file is an empty list.
+
+    Raises ``ValueError`` naming the file when it is not valid JSON or not a list (the file
+    is left as it is).
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{what} {path} is not valid JSON: {exc}") from exc
+    if not isinstance(entries, list):
+        raise ValueError(f"{what} {path}: expected a list, got {type(entries).__name__}")
+    return entries

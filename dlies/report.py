@@ -101,16 +101,7 @@ def record(
 
 def load_lecture(path: Path) -> list[dict[str, Any]]:
     """Read one lecture's results file; an absent file is an empty list."""
-    path = Path(path)
-    if not path.exists():
-        return []
-    try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"results file {path} is not valid JSON: {exc}") from exc
-    if not isinstance(entries, list):
-        raise ValueError(f"results file {path}: expected a list of records")
-    return entries
+    return paths.read_json_list(path, "results file")
 
 
 def format_entry(entry: dict[str, Any]) -> str:

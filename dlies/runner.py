@@ -476,16 +476,7 @@ def list_figures(out: Path, lecture: str) -> list[str]:
 
 def load_runs(out: Path) -> list[dict[str, Any]]:
     """The records of ``<out>/runs.json`` (empty when absent)."""
-    path = Path(out) / "runs.json"
-    if not path.exists():
-        return []
-    try:
-        runs = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path} is not valid JSON: {exc}") from exc
-    if not isinstance(runs, list):
-        raise ValueError(f"{path}: expected a list of runs")
-    return runs
+    return paths.read_json_list(Path(out) / "runs.json", "runs file")
 
 
 def save_runs(out: Path, runs: list[NotebookRun]) -> list[dict[str, Any]]:
