@@ -319,6 +319,15 @@ def test_stream_is_reproducible_and_repeats(tmp_path):
     a = _collect(A.aftershock_dataset(path, batch_size=20, random_state=3))[0]
     b = _collect(A.aftershock_dataset(path, batch_size=20, random_state=3))[0]
     np.testing.assert_array_equal(np.concatenate(a), np.concatenate(b))
+    # many windows, built ahead by worker threads: still the same batches for the same seed
+    many = dict(batch_size=20, block_rows=16, window_blocks=2, random_state=3)
+    for balanced in (True, False):
+        c = _collect(A.aftershock_dataset(path, balanced=balanced, **many))
+        d = _collect(A.aftershock_dataset(path, balanced=balanced, **many))
+        np.testing.assert_array_equal(np.concatenate(c[0]), np.concatenate(d[0]))
+        np.testing.assert_array_equal(np.concatenate(c[1]), np.concatenate(d[1]))
+        e = _collect(A.aftershock_dataset(path, balanced=balanced, **{**many, "random_state": 4}))
+        assert not np.array_equal(np.concatenate(c[0]), np.concatenate(e[0]))
     ds = A.aftershock_dataset(path, batch_size=20, repeat=True, random_state=3)
     assert len(list(ds.take(3 * len(a)))) == 3 * len(a)
 
