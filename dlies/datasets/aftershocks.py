@@ -28,9 +28,7 @@ import hashlib
 import json
 import os
 import warnings
-from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -507,119 +505,82 @@ class _Scan:
         return [x], [key]
 
 
-_GROUP = 16  # batches per hand-over from the Python generator to tf.data (bounds the copies)
-_AHEAD = 2  # windows built ahead by worker threads
+_GROUP = 16  # balanced batches of pool indices per hand-over from Python to tf.data
 
 
 class _Stream:
-    """The generator behind :func:`aftershock_dataset` (one pass per call)."""
+    """The Python side of :func:`aftershock_dataset`: reads and orders, TensorFlow computes.
+
+    Each call of :meth:`windows` is one pass: it reads the file in windows of
+    ``window_blocks`` blocks (chosen in random order) and yields, per window, the raw stress
+    columns (6, n) in Pa, the labels, and the row indices to use in the order to use them
+    (shuffled; negatives only when balanced). The per-row work (gather, |σ|, float32, MPa,
+    negatives, batching) runs in TensorFlow's C++ kernels, outside the GIL.
+    :meth:`positives` yields the pool indices that complete the balanced batches.
+    """
 
     def __init__(self, scan, *, batch_size, balanced, shuffle, window_blocks, rng) -> None:
         self.scan, self.batch, self.balanced, self.shuffle = scan, batch_size, balanced, shuffle
-        self.window_blocks, self.rng = window_blocks, rng
+        self.window_blocks = window_blocks
+        # one generator for each Python generator: tf.data may run them in any interleaving
+        self.rng_windows, self.rng_positives = rng.spawn(2)
         half = batch_size // 2
         if balanced:
             self.n_batches = scan.n_negative // half
         else:
             self.n_batches = -(-scan.n_selected // batch_size)
 
-    def _windows(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Features and labels of the rows to use from each window of blocks, in order.
-
-        Windows are built ahead by a small pool of threads (NumPy and HDF5 release the GIL
-        for the heavy parts) while tf.data consumes the current one; each window has its own
-        random generator, seeded in order from the stream's, so the result does not depend
-        on thread timing. At most ``_AHEAD`` windows are in memory besides the current one.
-        """
-        scan = self.scan
-        n_blocks = len(scan.blocks)
-        order = self.rng.permutation(n_blocks) if self.shuffle else np.arange(n_blocks)
-        groups = [order[w : w + self.window_blocks] for w in range(0, n_blocks, self.window_blocks)]
-        seeds = self.rng.integers(0, 2**63, size=len(groups))
-        with ThreadPoolExecutor(max_workers=_AHEAD) as pool:
-            pending: deque = deque()
-            for k in range(len(groups)):
-                pending.append(pool.submit(self._window, groups[k], seeds[k]))
-                if len(pending) > _AHEAD:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-
-    def _window(self, blocks: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
-        """Read the blocks, keep the rows to use, shuffle them (when asked), build features."""
+    def windows(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Yield ``(columns (6, n) float64, labels (n,) float32, rows (m,) int64)``."""
         import h5py
 
-        scan = self.scan
-        rows = sum(scan.blocks[b][1] - scan.blocks[b][0] for b in blocks)
-        cols = np.empty((6, rows))
-        labels = np.empty(rows)
-        ev = np.empty(rows, np.int64) if scan.wanted is not None else None
-        n = 0
+        scan, rng = self.scan, self.rng_windows
+        n_blocks = len(scan.blocks)
+        order = rng.permutation(n_blocks) if self.shuffle else np.arange(n_blocks)
+        rows = self.window_blocks * scan.block_rows
         with h5py.File(scan.path, "r") as f:
-            for b in blocks:
-                start, stop = scan.blocks[b]
-                m = stop - start
-                for k, key in enumerate(STRESS_KEYS):
-                    f[key].read_direct(cols, np.s_[start:stop], np.s_[k, n : n + m])
-                f[scan.label_key].read_direct(labels, np.s_[start:stop], np.s_[n : n + m])
-                if ev is not None:
-                    f[EVENT_KEY].read_direct(ev, np.s_[start:stop], np.s_[n : n + m])
-                n += m
-        keep = None if ev is None else np.isin(ev, scan.wanted)
-        if self.balanced:
-            neg = labels == 0.0
-            keep = neg if keep is None else keep & neg
-        if keep is None and not self.shuffle:  # every row, in file order: no gather
-            return _features_from_columns(cols), labels.astype(np.float32)
-        idx = np.arange(n) if keep is None else np.flatnonzero(keep)
-        if self.shuffle:
-            np.random.default_rng(seed).shuffle(idx)
-        return _features_from_columns(cols, idx), labels[idx].astype(np.float32)
+            for w in range(0, n_blocks, self.window_blocks):
+                # fresh buffers each window: tf.data may still hold the previous ones
+                cols = np.empty((6, rows))
+                labels = np.empty(rows)
+                ev = np.empty(rows, np.int64) if scan.wanted is not None else None
+                n = 0
+                for b in order[w : w + self.window_blocks]:
+                    start, stop = scan.blocks[b]
+                    m = stop - start
+                    for k, key in enumerate(STRESS_KEYS):
+                        f[key].read_direct(cols, np.s_[start:stop], np.s_[k, n : n + m])
+                    f[scan.label_key].read_direct(labels, np.s_[start:stop], np.s_[n : n + m])
+                    if ev is not None:
+                        f[EVENT_KEY].read_direct(ev, np.s_[start:stop], np.s_[n : n + m])
+                    n += m
+                keep = None if ev is None else np.isin(ev[:n], scan.wanted)
+                if self.balanced:
+                    neg = labels[:n] == 0.0
+                    keep = neg if keep is None else keep & neg
+                idx = np.arange(n) if keep is None else np.flatnonzero(keep)
+                if self.shuffle:
+                    rng.shuffle(idx)
+                yield cols[:, :n], labels[:n].astype(np.float32), idx
 
-    def _stack(self, xb: np.ndarray, yb: np.ndarray):
-        """(k, step, 12) rows and their labels, or, when balanced, the negatives and the pool
-        indices of the positives that tf.data gathers to complete each batch."""
-        if not self.balanced:
-            return xb, yb
-        k, step = xb.shape[:2]
-        return xb, self._positives(k * step).reshape(k, step)
-
-    def _positives(self, n: int) -> np.ndarray:
-        """Pool indices of the next ``n`` positives, cycled and reshuffled when exhausted."""
-        if self.pos_at + n > len(self.pos_order):
-            more = [self.pos_order[self.pos_at :]]
-            while sum(len(m) for m in more) < n:
-                more.append(self.rng.permutation(len(self.scan.positives)))
-            self.pos_order, self.pos_at = np.concatenate(more), 0
-        idx = self.pos_order[self.pos_at : self.pos_at + n]
-        self.pos_at += n
-        return idx
-
-    def __call__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield stacks of batches, shape (k, batch, 12) and (k, batch), k <= _GROUP."""
-        step = self.batch // 2 if self.balanced else self.batch
-        carry_x = np.empty((0, 12), np.float32)
-        carry_y = np.empty(0, np.float32)
-        self.pos_order, self.pos_at = np.empty(0, np.int64), 0
-        for x, y in self._windows():
-            at = 0
-            if len(carry_x):  # complete the batch begun in the previous window
-                at = min(step - len(carry_x), len(x))
-                carry_x = np.concatenate([carry_x, x[:at]])
-                carry_y = np.concatenate([carry_y, y[:at]])
-                if len(carry_x) == step:
-                    yield self._stack(carry_x[None], carry_y[None])
-                    carry_x, carry_y = carry_x[:0], carry_y[:0]
-            k = (len(x) - at) // step
-            for g in range(0, k, _GROUP):  # hand over at most _GROUP batches at a time
-                a, b = at + g * step, at + min(g + _GROUP, k) * step
-                xb = x[a:b].reshape(-1, step, 12)
-                yield self._stack(xb, y[a:b].reshape(-1, step))
-            if at + k * step < len(x):
-                carry_x = np.concatenate([carry_x, x[at + k * step :]])
-                carry_y = np.concatenate([carry_y, y[at + k * step :]])
-        if not self.balanced and len(carry_x):
-            yield carry_x[None], carry_y[None]
+    def positives(self) -> Iterator[np.ndarray]:
+        """Pool indices, ``half`` per balanced batch, in stacks of ``_GROUP`` batches (the
+        last may be smaller): the pool is cycled, reshuffled each time it is exhausted."""
+        half, rng = self.batch // 2, self.rng_positives
+        n_pool = len(self.scan.positives)
+        left, stack = self.n_batches, _GROUP
+        order, at = np.empty(0, np.int64), 0
+        while left:
+            k = min(stack, left)
+            need = k * half
+            if at + need > len(order):
+                more = [order[at:]]
+                while sum(len(m) for m in more) < need:
+                    more.append(rng.permutation(n_pool))
+                order, at = np.concatenate(more), 0
+            yield order[at : at + need].reshape(k, half)
+            at += need
+            left -= k
 
 
 def aftershock_dataset(
@@ -702,26 +663,41 @@ def aftershock_dataset(
         scan, batch_size=batch_size, balanced=balanced, shuffle=shuffle,
         window_blocks=window_blocks, rng=rng,
     )  # fmt: skip
-    generate = stream
     n_batches = stream.n_batches
+    window_spec = (
+        tf.TensorSpec((6, None), tf.float64),
+        tf.TensorSpec((None,), tf.float32),
+        tf.TensorSpec((None,), tf.int64),
+    )
+    megapascal = tf.constant(1.0e6, tf.float32)
 
-    # the generator hands over a stack of batches at a time; unbatch splits it in C++
-    if balanced:  # negatives and pool indices; the positives are gathered inside tf.data
-        spec = (tf.TensorSpec((None, None, 12), tf.float32), tf.TensorSpec((None, None), tf.int64))
+    def features(cols, labels, idx):
+        """The rows ``idx`` of a window as the paper's input; same arithmetic as
+        :func:`devries_features` (float32 |σ| / 1e6, then the negatives)."""
+        mag = tf.abs(tf.cast(tf.gather(tf.transpose(cols), idx), tf.float32)) / megapascal
+        return tf.concat([mag, -mag], axis=1), tf.gather(labels, idx)
+
+    windows = tf.data.Dataset.from_generator(stream.windows, output_signature=window_spec)
+    windows = windows.map(features, num_parallel_calls=2, deterministic=True)
+    if balanced:  # windows of shuffled negatives, cut into halves of batches across windows
+        half = batch_size // 2
+        # shuffled negatives cut into half batches across windows, each completed by a half
+        # batch of positives gathered from the pool
+        negatives = windows.map(lambda x, _: x).rebatch(half, drop_remainder=True)
+        pool_idx = tf.data.Dataset.from_generator(
+            stream.positives, output_signature=tf.TensorSpec((None, half), tf.int64)
+        ).unbatch()
         pool = tf.constant(scan.positives)
-        y_batch = tf.constant(np.repeat(np.array([1.0, 0.0], np.float32), batch_size // 2))
+        y_batch = tf.constant(np.repeat(np.array([1.0, 0.0], np.float32), half))
 
-        def complete(negatives, idx):  # positives first: row order in a batch is irrelevant
-            return tf.concat([tf.gather(pool, idx), negatives], axis=0), y_batch
+        def complete(negative_rows, idx):  # positives first: row order in a batch is irrelevant
+            return tf.concat([tf.gather(pool, idx), negative_rows], axis=0), y_batch
 
-        ds = tf.data.Dataset.from_generator(generate, output_signature=spec).unbatch()
-        ds = ds.map(complete)
-    else:
-        spec = (
-            tf.TensorSpec((None, None, 12), tf.float32),
-            tf.TensorSpec((None, None), tf.float32),
+        ds = tf.data.Dataset.zip(negatives, pool_idx).map(
+            complete, num_parallel_calls=2, deterministic=True
         )
-        ds = tf.data.Dataset.from_generator(generate, output_signature=spec).unbatch()
+    else:
+        ds = windows.rebatch(batch_size, drop_remainder=False)
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_batches))
     if repeat:
         ds = ds.repeat()
