@@ -104,6 +104,13 @@ def load_lecture(path: Path) -> list[dict[str, Any]]:
     return paths.read_json_list(path, "results file")
 
 
+def format_number(x: float) -> str:
+    """A recorded number for tables: six significant digits (5.0002 stays 5.0002), and large
+    whole numbers (sample counts) written out in full."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) >= 1e4 else f"{x:.6g}"
+
+
 def format_entry(entry: dict[str, Any]) -> str:
     """One human line: ``metric = value (reference r, source) [meets >= t]``."""
     text = f"{entry['metric']} = {entry['value']:.4g}"
@@ -138,7 +145,7 @@ def to_markdown(entries: list[dict[str, Any]]) -> str:
         if isinstance(x, bool):
             return "yes" if x else "**no**"
         if isinstance(x, float):
-            return str(int(x)) if x.is_integer() and abs(x) >= 1e4 else f"{x:.4g}"
+            return format_number(x)
         return str(x)
 
     for e in entries:

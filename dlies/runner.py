@@ -607,7 +607,7 @@ def write_index(out: Path, runs: list[dict[str, Any]], entries: list[dict[str, A
         if isinstance(x, bool):
             return "yes" if x else "NO"
         if isinstance(x, float):
-            return f"{x:.4g}"
+            return report.format_number(x)
         return str(x)
 
     result_rows = "\n".join(
