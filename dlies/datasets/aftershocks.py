@@ -674,11 +674,12 @@ def aftershock_dataset(
     def features(cols, labels, idx):
         """The rows ``idx`` of a window as the paper's input; same arithmetic as
         :func:`devries_features` (float32 |σ| / 1e6, then the negatives)."""
-        mag = tf.abs(tf.cast(tf.gather(tf.transpose(cols), idx), tf.float32)) / megapascal
+        # float32 first: every intermediate of the window is half the size
+        mag = tf.gather(tf.transpose(tf.abs(tf.cast(cols, tf.float32)) / megapascal), idx)
         return tf.concat([mag, -mag], axis=1), tf.gather(labels, idx)
 
     windows = tf.data.Dataset.from_generator(stream.windows, output_signature=window_spec)
-    windows = windows.map(features, num_parallel_calls=2, deterministic=True)
+    windows = windows.map(features, num_parallel_calls=1, deterministic=True)
     if balanced:  # windows of shuffled negatives, cut into halves of batches across windows
         half = batch_size // 2
         # shuffled negatives cut into half batches across windows, each completed by a half
