@@ -505,24 +505,22 @@ class _Scan:
         return [x], [key]
 
 
-_GROUP = 16  # balanced batches of pool indices per hand-over from Python to tf.data
-
-
 class _Stream:
     """The Python side of :func:`aftershock_dataset`: reads and orders, TensorFlow computes.
 
     Each call of :meth:`windows` is one pass: it reads the file in windows of
-    ``window_blocks`` blocks (chosen in random order) and yields, per window, the raw stress
-    columns (6, n) in Pa, the labels, and the row indices to use in the order to use them
-    (shuffled; negatives only when balanced). The per-row work (gather, |σ|, float32, MPa,
-    negatives, batching) runs in TensorFlow's C++ kernels, outside the GIL.
-    :meth:`positives` yields the pool indices that complete the balanced batches.
+    ``window_blocks`` blocks (chosen in random order) and yields, per window, the stress
+    columns (6, n) in Pa (float32), the labels, the row indices to use in the order to use them
+    (shuffled; negatives only when balanced) and, when balanced, one pool index of a positive
+    per negative: the next ones of a cycle through the pool, reshuffled each time it is
+    exhausted, so that the k-th half batch of negatives meets the k-th half batch of
+    positives. The per-row work (gather, |σ|, MPa, negatives, batching) runs in TensorFlow's
+    C++ kernels, outside the GIL.
     """
 
     def __init__(self, scan, *, batch_size, balanced, shuffle, window_blocks, rng) -> None:
         self.scan, self.batch, self.balanced, self.shuffle = scan, batch_size, balanced, shuffle
         self.window_blocks = window_blocks
-        # one generator for each Python generator: tf.data may run them in any interleaving
         self.rng_windows, self.rng_positives = rng.spawn(2)
         half = batch_size // 2
         if balanced:
@@ -530,18 +528,21 @@ class _Stream:
         else:
             self.n_batches = -(-scan.n_selected // batch_size)
 
-    def windows(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Yield ``(columns (6, n) float64, labels (n,) float32, rows (m,) int64)``."""
+    def windows(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Yield ``(columns (6, n) float32, labels (n,) float32, rows (m,) int64,
+        positives (m,) or (0,) int64)``."""
         import h5py
 
         scan, rng = self.scan, self.rng_windows
         n_blocks = len(scan.blocks)
         order = rng.permutation(n_blocks) if self.shuffle else np.arange(n_blocks)
         rows = self.window_blocks * scan.block_rows
+        cycle = _Cycle(len(scan.positives), self.rng_positives) if self.balanced else None
+        no_positives = np.empty(0, np.int64)
         with h5py.File(scan.path, "r") as f:
             for w in range(0, n_blocks, self.window_blocks):
                 # fresh buffers each window: tf.data may still hold the previous ones
-                cols = np.empty((6, rows))
+                cols = np.empty((6, rows), np.float32)  # HDF5 rounds to float32 as it reads
                 labels = np.empty(rows)
                 ev = np.empty(rows, np.int64) if scan.wanted is not None else None
                 n = 0
@@ -561,26 +562,26 @@ class _Stream:
                 idx = np.arange(n) if keep is None else np.flatnonzero(keep)
                 if self.shuffle:
                     rng.shuffle(idx)
-                yield cols[:, :n], labels[:n].astype(np.float32), idx
+                positives = cycle.take(len(idx)) if cycle is not None else no_positives
+                yield cols[:, :n], labels[:n].astype(np.float32), idx, positives
 
-    def positives(self) -> Iterator[np.ndarray]:
-        """Pool indices, ``half`` per balanced batch, in stacks of ``_GROUP`` batches (the
-        last may be smaller): the pool is cycled, reshuffled each time it is exhausted."""
-        half, rng = self.batch // 2, self.rng_positives
-        n_pool = len(self.scan.positives)
-        left, stack = self.n_batches, _GROUP
-        order, at = np.empty(0, np.int64), 0
-        while left:
-            k = min(stack, left)
-            need = k * half
-            if at + need > len(order):
-                more = [order[at:]]
-                while sum(len(m) for m in more) < need:
-                    more.append(rng.permutation(n_pool))
-                order, at = np.concatenate(more), 0
-            yield order[at : at + need].reshape(k, half)
-            at += need
-            left -= k
+
+class _Cycle:
+    """Indices 0..n-1 in random order, again and again, each round freshly shuffled."""
+
+    def __init__(self, n: int, rng: np.random.Generator) -> None:
+        self.n, self.rng = n, rng
+        self.order, self.at = np.empty(0, np.int64), 0
+
+    def take(self, k: int) -> np.ndarray:
+        if self.at + k > len(self.order):
+            more = [self.order[self.at :]]
+            while sum(len(m) for m in more) < k:
+                more.append(self.rng.permutation(self.n))
+            self.order, self.at = np.concatenate(more), 0
+        out = self.order[self.at : self.at + k]
+        self.at += k
+        return out
 
 
 def aftershock_dataset(
@@ -665,40 +666,36 @@ def aftershock_dataset(
     )  # fmt: skip
     n_batches = stream.n_batches
     window_spec = (
-        tf.TensorSpec((6, None), tf.float64),
+        tf.TensorSpec((6, None), tf.float32),
         tf.TensorSpec((None,), tf.float32),
+        tf.TensorSpec((None,), tf.int64),
         tf.TensorSpec((None,), tf.int64),
     )
     megapascal = tf.constant(1.0e6, tf.float32)
 
-    def features(cols, labels, idx):
+    def features(cols, idx):
         """The rows ``idx`` of a window as the paper's input; same arithmetic as
         :func:`devries_features` (float32 |σ| / 1e6, then the negatives)."""
-        # float32 first: every intermediate of the window is half the size
-        mag = tf.gather(tf.transpose(tf.abs(tf.cast(cols, tf.float32)) / megapascal), idx)
-        return tf.concat([mag, -mag], axis=1), tf.gather(labels, idx)
+        mag = tf.gather(tf.transpose(tf.abs(cols) / megapascal), idx)
+        return tf.concat([mag, -mag], axis=1)
 
     windows = tf.data.Dataset.from_generator(stream.windows, output_signature=window_spec)
-    windows = windows.map(features, num_parallel_calls=1, deterministic=True)
-    if balanced:  # windows of shuffled negatives, cut into halves of batches across windows
+    if balanced:
         half = batch_size // 2
-        # shuffled negatives cut into half batches across windows, each completed by a half
-        # batch of positives gathered from the pool
-        negatives = windows.map(lambda x, _: x).rebatch(half, drop_remainder=True)
-        pool_idx = tf.data.Dataset.from_generator(
-            stream.positives, output_signature=tf.TensorSpec((None, half), tf.int64)
-        ).unbatch()
         pool = tf.constant(scan.positives)
         y_batch = tf.constant(np.repeat(np.array([1.0, 0.0], np.float32), half))
 
-        def complete(negative_rows, idx):  # positives first: row order in a batch is irrelevant
-            return tf.concat([tf.gather(pool, idx), negative_rows], axis=0), y_batch
+        def pairs(cols, labels, idx, positives):  # each negative with the positive it meets
+            return positives, features(cols, idx)
 
-        ds = tf.data.Dataset.zip(negatives, pool_idx).map(
-            complete, num_parallel_calls=2, deterministic=True
-        )
+        def complete(positives, negative_rows):  # positives first: order is irrelevant
+            return tf.concat([tf.gather(pool, positives), negative_rows], axis=0), y_batch
+
+        # half batches cut across windows (the last incomplete one dropped), then joined
+        ds = windows.map(pairs).rebatch(half, drop_remainder=True).map(complete)
     else:
-        ds = windows.rebatch(batch_size, drop_remainder=False)
+        ds = windows.map(lambda cols, labels, idx, _: (features(cols, idx), tf.gather(labels, idx)))
+        ds = ds.rebatch(batch_size, drop_remainder=False)
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_batches))
     if repeat:
         ds = ds.repeat()
