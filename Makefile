@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Extra options for JupyterLab, e.g. `make lab LAB_ARGS="--no-browser --port 8899"`.
+# Jupyter refuses to run as root without --allow-root (containers, VMs): added only then.
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS) $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 test: $(STAMP)
 	DLIES_QUICK=1 $(BIN)/python -m pytest -q

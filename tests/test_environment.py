@@ -36,3 +36,58 @@ def test_environment_yml_pins_the_python_of_pyproject():
         ">=3.11"
         in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
     )
+
+
+def test_make_lab_starts_jupyterlab_on_notebooks(tmp_path):
+    """`make lab` really serves JupyterLab from notebooks/ (also as root, as in containers)."""
+    import os
+    import shutil
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    import pytest
+
+    root = Path(__file__).resolve().parents[1]
+    if shutil.which("make") is None or not (root / ".venv" / "bin" / "jupyter").exists():
+        pytest.skip("needs make and the project's .venv (make test creates it)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0"
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        body = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2) as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        if body is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            out = proc.communicate(timeout=30)[0]
+            pytest.fail(f"make lab did not serve on port {port}:\n{out[-3000:]}")
+        assert '"version"' in body  # /api answers without a token: the server is up
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                out = proc.communicate(timeout=30)[0]
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                out = proc.communicate()[0]
+        else:
+            out = proc.communicate()[0]
+    served = re.search(r"Serving notebooks from local directory: (\S+)", out)
+    assert served, out[-3000:]
+    assert Path(served.group(1)).resolve() == (root / "notebooks").resolve()
