@@ -43,15 +43,10 @@ from pathlib import Path
 
 import numpy as np
 
-KEYS = (
-    "aftershocksyn",
-    "stresses_full_xx",
-    "stresses_full_yy",
-    "stresses_full_xy",
-    "stresses_full_xz",
-    "stresses_full_yz",
-    "stresses_full_zz",
-)
+from dlies.datasets.aftershocks import LABEL_KEY, STRESS_KEYS
+from dlies.paths import atomic_path
+
+KEYS = (LABEL_KEY, *STRESS_KEYS)  # the seven datasets of Training.h5
 BLOCK = 32_768
 
 
@@ -60,8 +55,7 @@ def write_file(path: Path, rows: int, seed: int = 0) -> None:
     import h5py
 
     rng = np.random.default_rng(seed)
-    tmp = path.with_name(path.name + ".tmp")
-    with h5py.File(tmp, "w") as f:
+    with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
         ds = {k: f.create_dataset(k, shape=(rows,), dtype="f8") for k in KEYS}
         for start in range(0, rows, BLOCK):
             n = min(BLOCK, rows - start)
@@ -69,7 +63,6 @@ def write_file(path: Path, rows: int, seed: int = 0) -> None:
             scale = np.exp(rng.normal(9.0, 2.0, n))  # Pa, log-normal magnitudes
             for k in KEYS[1:]:
                 ds[k][start : start + n] = rng.normal(size=n) * scale
-    os.replace(tmp, path)
 
 
 def rss_mb() -> float:

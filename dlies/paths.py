@@ -9,8 +9,10 @@ installed from, else the working directory.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -42,21 +44,30 @@ def build_dir() -> Path:
     return Path(env).expanduser() if env else project_root() / "build"
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename.
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to (by any means: bytes, h5py, matplotlib).
 
-    An interrupted write never leaves a half-written file under ``path``.
+    When the ``with`` block ends without an exception the temporary file is renamed to
+    ``path``, atomically; otherwise it is removed and ``path`` is left as it was. An
+    interrupted write never leaves a half-written file under ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
+        yield tmp
         os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
-    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
 
 
 def atomic_write_text(path: Path, text: str) -> Path:

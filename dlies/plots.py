@@ -55,8 +55,7 @@ def savefig(
     written = []
     for fmt in formats:
         target = folder / f"{name}.{fmt}"
-        tmp = folder / f".{name}.tmp.{fmt}"
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
-        tmp.replace(target)
+        with paths.atomic_path(target) as tmp:
+            fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
         written.append(target)
     return written

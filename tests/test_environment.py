@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
 import tomllib
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,18 +47,19 @@ def test_environment_yml_pins_the_python_of_pyproject():
     )
 
 
+def _stop(proc: subprocess.Popen) -> str:
+    """End a process group started with start_new_session=True; return what it printed."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            return proc.communicate(timeout=30)[0]
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return proc.communicate()[0]
+
+
 def test_make_lab_starts_jupyterlab_on_notebooks(tmp_path):
     """`make lab` really serves JupyterLab from notebooks/ (also as root, as in containers)."""
-    import os
-    import shutil
-    import signal
-    import socket
-    import subprocess
-    import time
-    import urllib.request
-
-    import pytest
-
     root = Path(__file__).resolve().parents[1]
     if shutil.which("make") is None or not (root / ".venv" / "bin" / "jupyter").exists():
         pytest.skip("needs make and the project's .venv (make test creates it)")
@@ -63,31 +73,19 @@ def test_make_lab_starts_jupyterlab_on_notebooks(tmp_path):
         cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         text=True, start_new_session=True,
     )  # fmt: skip
+    body = None
     try:
         deadline = time.monotonic() + 120
-        body = None
-        while time.monotonic() < deadline and proc.poll() is None:
+        while body is None and time.monotonic() < deadline and proc.poll() is None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api", timeout=2) as r:
                     body = r.read().decode()
-                break
             except OSError:
                 time.sleep(0.5)
-        if body is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            out = proc.communicate(timeout=30)[0]
-            pytest.fail(f"make lab did not serve on port {port}:\n{out[-3000:]}")
-        assert '"version"' in body  # /api answers without a token: the server is up
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                out = proc.communicate(timeout=30)[0]
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                out = proc.communicate()[0]
-        else:
-            out = proc.communicate()[0]
+        out = _stop(proc)
+    assert body is not None, f"make lab did not serve on port {port}:\n{out[-3000:]}"
+    assert '"version"' in body  # /api answers without a token: the server is up
     served = re.search(r"Serving notebooks from local directory: (\S+)", out)
     assert served, out[-3000:]
     assert Path(served.group(1)).resolve() == (root / "notebooks").resolve()

@@ -529,8 +529,8 @@ class _Stream:
             self.n_batches = -(-scan.n_selected // batch_size)
 
     def windows(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """Yield ``(columns (6, n) float32, labels (n,) float32, rows (m,) int64,
-        positives (m,) or (0,) int64)``."""
+        """Yield ``(columns (6, n) float32, labels, rows (m,) int64, positives)``: labels
+        (n,) float32 and positives empty when unbalanced, the other way round when balanced."""
         import h5py
 
         scan, rng = self.scan, self.rng_windows
@@ -538,7 +538,7 @@ class _Stream:
         order = rng.permutation(n_blocks) if self.shuffle else np.arange(n_blocks)
         rows = self.window_blocks * scan.block_rows
         cycle = _Cycle(len(scan.positives), self.rng_positives) if self.balanced else None
-        no_positives = np.empty(0, np.int64)
+        no_positives, no_labels = np.empty(0, np.int64), np.empty(0, np.float32)
         with h5py.File(scan.path, "r") as f:
             for w in range(0, n_blocks, self.window_blocks):
                 # fresh buffers each window: tf.data may still hold the previous ones
@@ -562,8 +562,10 @@ class _Stream:
                 idx = np.arange(n) if keep is None else np.flatnonzero(keep)
                 if self.shuffle:
                     rng.shuffle(idx)
-                positives = cycle.take(len(idx)) if cycle is not None else no_positives
-                yield cols[:, :n], labels[:n].astype(np.float32), idx, positives
+                if cycle is None:  # labels travel with the rows
+                    yield cols[:, :n], labels[:n].astype(np.float32), idx, no_positives
+                else:  # every row used is a negative: pool indices of the positives instead
+                    yield cols[:, :n], no_labels, idx, cycle.take(len(idx))
 
 
 class _Cycle:
@@ -1067,26 +1069,19 @@ def make_aftershocks(
                    mean_slip=fault.mean_slip, n_cells=len(pts), n_positive=int(label.sum()))  # fmt: skip
         for k, v in row.items():
             table[k].append(v)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with h5py.File(tmp, "w") as f:
-            for key, parts in columns.items():
-                f.create_dataset(key, data=np.concatenate(parts))
-            grp = f.create_group("events")
-            for key, vals in table.items():
-                dtype = np.int32 if key in ("event_id", "n_cells", "n_positive") else np.float64
-                grp.create_dataset(key, data=np.asarray(vals, dtype=dtype))
-            f.attrs["dlies_config"] = json.dumps({"version": FORMAT_VERSION, **cfg.__dict__})
-            f.attrs["description"] = (
-                "SYNTHETIC aftershock cells in the DeVries et al. (2018) schema, written by "
-                "dlies.datasets.make_aftershocks: cutde half-space stresses of random finite "
-                "faults; labels from a Dieterich rate-and-state law on random receivers"
-            )
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with paths.atomic_path(target) as tmp, h5py.File(tmp, "w") as f:
+        for key, parts in columns.items():
+            f.create_dataset(key, data=np.concatenate(parts))
+        grp = f.create_group("events")
+        for key, vals in table.items():
+            dtype = np.int32 if key in ("event_id", "n_cells", "n_positive") else np.float64
+            grp.create_dataset(key, data=np.asarray(vals, dtype=dtype))
+        f.attrs["dlies_config"] = json.dumps({"version": FORMAT_VERSION, **cfg.__dict__})
+        f.attrs["description"] = (
+            "SYNTHETIC aftershock cells in the DeVries et al. (2018) schema, written by "
+            "dlies.datasets.make_aftershocks: cutde half-space stresses of random finite "
+            "faults; labels from a Dieterich rate-and-state law on random receivers"
+        )
     return target
 
 
