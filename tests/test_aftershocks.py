@@ -519,3 +519,28 @@ def test_extra_columns(tmp_path):
     assert cells.columns["von_mises"].shape == (8,)
     with pytest.raises(TypeError, match="columns"):
         A.load_aftershocks(csv, columns="von_mises")
+
+
+def test_spare_buffers_are_reused_only_when_free():
+    spare = A._Spare((2, 3), np.float32, keep=2)
+    first = id(spare.get())  # dropped at once: free again
+    assert id(spare.get()) == first
+    held = spare.get()[:, :2]  # a view, as the stream yields, keeps its base busy
+    other = spare.get()
+    assert id(other) != first and held.base is spare.pool[0]
+    third = spare.get()  # both kept buffers are busy: a fresh one, not kept
+    assert id(third) not in {id(b) for b in spare.pool} and len(spare.pool) == 2
+    del held
+    assert spare.get() is spare.pool[0]
+
+
+def test_rows_reader_reads_and_converts(tmp_path):
+    import h5py
+
+    path = tmp_path / "t.h5"
+    with h5py.File(path, "w") as f:
+        f["v"] = np.arange(10, dtype=np.float64) + 0.25
+    out = np.zeros(4, np.float32)
+    with h5py.File(path, "r") as f:
+        A._Rows(f, ["v"]).read("v", 3, 7, out)
+    np.testing.assert_array_equal(out, np.float32([3.25, 4.25, 5.25, 6.25]))
