@@ -765,12 +765,14 @@ def aftershock_dataset(
         y_batch = tf.constant(np.repeat(np.array([1.0, 0.0], np.float32), half))
 
         def batches(cols, labels, idx, positives, cut):
-            """A window's batches (k, batch_size, 12): positives first (the order of rows
-            in a batch does not change the gradient of a mean loss), then negatives."""
-            pos = tf.reshape(tf.gather(pool, positives), (-1, half, 12))
-            neg = tf.reshape(features(cols, idx), (-1, half, 12))
-            x = tf.concat([pos, neg], axis=1)
-            return x, tf.broadcast_to(y_batch, (tf.shape(x)[0], batch_size))
+            """A window's half batches of negatives (k, half, 12) and, for each, the pool
+            indices of its positives (k, half)."""
+            return tf.reshape(positives, (-1, half)), tf.reshape(features(cols, idx), (-1, half, 12))
+
+        def complete(positives, negatives):
+            """Positives first (the order of rows in a batch does not change the gradient of
+            a mean loss), gathered per batch so that no window-sized copy of them exists."""
+            return tf.concat([tf.gather(pool, positives), negatives], axis=0), y_batch
 
     else:
 
@@ -779,6 +781,8 @@ def aftershock_dataset(
             return x, tf.reshape(tf.gather(labels, idx), (-1, cut))
 
     ds = windows.map(batches).unbatch()  # unbatch copies each batch out of its window
+    if balanced:
+        ds = ds.map(complete)
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_batches))
     if repeat:
         ds = ds.repeat()
