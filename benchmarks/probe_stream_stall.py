@@ -2,8 +2,9 @@
 
 Times, for several passes over one dataset, when the Python generator starts, when it has
 yielded its last window, and when the pass (a graph-mode ``Dataset.reduce``) ends. On the
-development VM about half the passes end ~1.1 s after the generator's last window (README,
-*Streaming benchmark*); this script shows which kind of pass you get.
+development VM a pass lasts either 0.7-0.9 s or almost exactly 1.31 s (2.6 s balanced), and
+in a slow pass the generator has finished well before the end (README, *Streaming
+benchmark*); this script shows which kind of pass you get.
 
 Usage::
 
