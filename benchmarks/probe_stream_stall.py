@@ -3,7 +3,7 @@
 Times, for several passes over one dataset, when the Python generator starts, when it has
 yielded its last window, and when the pass (a graph-mode ``Dataset.reduce``) ends. On the
 development VM a pass lasts either 0.7-0.9 s or almost exactly 1.31 s (2.6 s balanced), and
-in a slow pass the generator has finished well before the end (README, *Streaming
+TensorFlow paces the generator, so the slow mode is spread over the pass (README, *Streaming
 benchmark*); this script shows which kind of pass you get.
 
 Usage::
