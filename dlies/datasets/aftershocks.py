@@ -500,7 +500,7 @@ class _Scan:
                 if not np.isfinite(cols[:, :m]).all():
                     for k, key in enumerate(STRESS_KEYS):
                         _check_finite(p, key, cols[k, :m], start)
-                sel = labels == labels  # all True
+                sel = np.ones(m, bool)
                 if self.wanted is not None:
                     sel = np.isin(f[EVENT_KEY][start:stop], self.wanted)
                 n_sel = int(sel.sum())
