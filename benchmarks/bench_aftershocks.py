@@ -20,6 +20,13 @@ alone as ``setup``) plus its first pass, which also traces the reduction; for th
 their first read, into memory the process has never used. ``steady``: the second pass, what
 every later training epoch sees (and a second raw read of a file already read once). Rows
 per second are given both as file rows and as rows out of the stream, over the steady pass.
+The stream is also timed as training with ``repeat=True`` and ``steps_per_epoch`` draws it:
+one pass worth of batches from a long-lived iterator, pulled inside a ``tf.function`` (median
+of the second and third such pass). The difference matters: with tf.data's autotuning on (the
+default), destroying an iterator waits for the autotune thread's next tick, which comes
+10 ms × (2^k − 1) after the iterator started (0.63, 1.27, 2.55 s, ...), so a pass through a
+fresh iterator sometimes lasts up to twice its work (``benchmarks/probe_stream_stall.py``
+shows it). A validation or prediction pass pays that; a long-lived training iterator does not.
 Peak memory is the subprocess's peak resident set minus its resident set after importing
 TensorFlow and h5py; it includes TensorFlow's own working memory (thread pools, the traced
 reduction), so run with a smaller ``--rows`` to see which part grows with the file. Each
@@ -99,6 +106,26 @@ def count(state, batch):
     return state[0] + 1, state[1] + tf.cast(tf.shape(x)[0], tf.int64)
 
 
+def drain(it, n: int) -> None:
+    """Pull ``n`` batches from the iterator ``it`` inside a ``tf.function`` (graph mode)."""
+    global _drain
+    if _drain is None:
+        import tensorflow as tf
+
+        @tf.function
+        def _drain(it, n):
+            rows = tf.constant(0, tf.int64)
+            for _ in tf.range(n):
+                x, _ = next(it)
+                rows += tf.cast(tf.shape(x)[0], tf.int64)
+            return rows
+
+    _drain(it, np.int64(n))
+
+
+_drain = None
+
+
 def child(mode: str, path: str, window_blocks: int) -> None:
     """Run one measurement (two passes) and print a JSON line."""
     import h5py
@@ -110,7 +137,7 @@ def child(mode: str, path: str, window_blocks: int) -> None:
     c0 = time.process_time()
     with h5py.File(path, "r") as f:
         file_rows = f[KEYS[0]].shape[0]
-    setup, times, rows_out, batches = 0.0, [], file_rows, 0
+    setup, times, rows_out, batches, persistent = 0.0, [], file_rows, 0, []
     if mode.startswith("raw"):
         # two passes, like the stream: the first in a fresh process (its memory is new), the
         # second the steady state of a process that has read the file before
@@ -130,8 +157,19 @@ def child(mode: str, path: str, window_blocks: int) -> None:
             t = time.perf_counter()
             batches, rows_out = (int(v) for v in ds.reduce((np.int64(0), np.int64(0)), count))
             times.append(time.perf_counter() - t)
+        # the same pass drawn from one long-lived iterator of a repeated dataset, as `fit`
+        # with `repeat=True` and `steps_per_epoch` does: no iterator is destroyed at the end
+        # of the pass, so tf.data's end-of-iterator wait (module docstring) is not in it
+        rep = aftershock_dataset(path, batch_size=3500, balanced=mode == "stream_balanced",
+                                 window_blocks=window_blocks, repeat=True, random_state=0)  # fmt: skip
+        it = iter(rep)
+        for _ in range(3):  # the first call traces and starts the iterator
+            t = time.perf_counter()
+            drain(it, batches)
+            persistent.append(time.perf_counter() - t)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(dict(mode=mode, setup=setup, first=setup + times[0], steady=times[1],
+                          persistent=statistics.median(persistent[1:]) if persistent else times[1],
                           cpu=time.process_time() - c0, file_rows=file_rows, rows_out=rows_out,
                           batches=batches, peak_mb=peak - base)))  # fmt: skip
 
@@ -175,27 +213,31 @@ def main() -> None:
     print(f"\n{args.rows} rows, file {file_mb:.0f} MiB; median of {args.runs} runs; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    print("| reader | setup (s) | first pass incl. setup (s) | steady pass (s) "
-          "| file rows/s (steady) | rows out/s (steady) | steady vs raw blocks "
-          "| steady vs raw whole | first vs raw whole first | peak memory (MiB) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| reader | setup (s) | first pass incl. setup (s) | steady pass, fresh iterator (s) "
+          "| pass, long-lived iterator (s) | file rows/s (long-lived) | rows out/s (long-lived) "
+          "| long-lived vs raw blocks | long-lived vs raw whole | steady vs raw blocks "
+          "| peak memory (MiB) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     summary = {}
+    raw_blocks, raw_whole = med("raw_blocks", "steady"), med("raw_whole", "steady")
     for mode in modes:
         r0 = results[mode][0]
         setup, first, steady = med(mode, "setup"), med(mode, "first"), med(mode, "steady")
+        live = med(mode, "persistent")  # the raw readers' is their steady pass
         summary[mode] = dict(
-            setup_s=setup, first_s=first, steady_s=steady, cpu_s=med(mode, "cpu"),
-            file_rows_per_s=r0["file_rows"] / steady, rows_out=r0["rows_out"],
-            rows_out_per_s=r0["rows_out"] / steady,
-            vs_raw_blocks=med("raw_blocks", "steady") / steady,
-            vs_raw_whole=med("raw_whole", "steady") / steady,
-            first_vs_raw_whole_first=med("raw_whole", "first") / first,
+            setup_s=setup, first_s=first, steady_s=steady, long_lived_s=live,
+            cpu_s=med(mode, "cpu"), file_rows_per_s=r0["file_rows"] / live,
+            rows_out=r0["rows_out"], rows_out_per_s=r0["rows_out"] / live,
+            vs_raw_blocks=raw_blocks / live, vs_raw_whole=raw_whole / live,
+            steady_vs_raw_blocks=raw_blocks / steady,
+            steady_passes=[round(r["steady"], 2) for r in results[mode]],
             peak_mb=med(mode, "peak_mb"), batches=r0["batches"],
         )  # fmt: skip
         m = summary[mode]
-        print(f"| {mode} | {setup:.2f} | {first:.2f} | {steady:.2f} | {m['file_rows_per_s']:,.0f} "
-              f"| {m['rows_out_per_s']:,.0f} | {m['vs_raw_blocks']:.0%} | {m['vs_raw_whole']:.0%} "
-              f"| {m['first_vs_raw_whole_first']:.0%} | {m['peak_mb']:.0f} |")  # fmt: skip
+        print(f"| {mode} | {setup:.2f} | {first:.2f} | {steady:.2f} | {live:.2f} "
+              f"| {m['file_rows_per_s']:,.0f} | {m['rows_out_per_s']:,.0f} "
+              f"| {m['vs_raw_blocks']:.0%} | {m['vs_raw_whole']:.0%} "
+              f"| {m['steady_vs_raw_blocks']:.0%} | {m['peak_mb']:.0f} |")  # fmt: skip
     print(json.dumps({"rows": args.rows, "file_mib": file_mb, "runs": args.runs, **summary}))
     if not args.keep and args.path is None:
         path.unlink()
