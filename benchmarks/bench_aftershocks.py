@@ -29,7 +29,7 @@ fresh iterator sometimes lasts up to twice its work (``benchmarks/probe_stream_s
 shows it). A validation or prediction pass pays that; a long-lived training iterator does not.
 Peak memory is the subprocess's peak resident set minus its resident set after importing
 TensorFlow and h5py; it includes TensorFlow's own working memory (thread pools, the traced
-reduction), so run with a smaller ``--rows`` to see which part grows with the file. Each
+functions), so run with a smaller ``--rows`` to see which part grows with the file. Each
 figure is the median of ``--runs`` runs.
 
 Usage::
@@ -106,30 +106,10 @@ def count(state, batch):
     return state[0] + 1, state[1] + tf.cast(tf.shape(x)[0], tf.int64)
 
 
-def drain(it, n: int) -> None:
-    """Pull ``n`` batches from the iterator ``it`` inside a ``tf.function`` (graph mode)."""
-    global _drain
-    if _drain is None:
-        import tensorflow as tf
-
-        @tf.function
-        def _drain(it, n):
-            rows = tf.constant(0, tf.int64)
-            for _ in tf.range(n):
-                x, _ = next(it)
-                rows += tf.cast(tf.shape(x)[0], tf.int64)
-            return rows
-
-    _drain(it, np.int64(n))
-
-
-_drain = None
-
-
 def child(mode: str, path: str, window_blocks: int) -> None:
     """Run one measurement (two passes) and print a JSON line."""
     import h5py
-    import tensorflow as tf  # noqa: F401  (import cost and memory not measured)
+    import tensorflow as tf  # import cost and memory not measured
 
     from dlies.datasets import aftershock_dataset
 
@@ -160,12 +140,19 @@ def child(mode: str, path: str, window_blocks: int) -> None:
         # the same pass drawn from one long-lived iterator of a repeated dataset, as `fit`
         # with `repeat=True` and `steps_per_epoch` does: no iterator is destroyed at the end
         # of the pass, so tf.data's end-of-iterator wait (module docstring) is not in it
-        rep = aftershock_dataset(path, batch_size=3500, balanced=mode == "stream_balanced",
-                                 window_blocks=window_blocks, repeat=True, random_state=0)  # fmt: skip
-        it = iter(rep)
+        # (`ds.repeat()`, as 08 does)
+        @tf.function
+        def drain(it, n):
+            rows = tf.constant(0, tf.int64)
+            for _ in tf.range(n):
+                x, _ = next(it)
+                rows += tf.cast(tf.shape(x)[0], tf.int64)
+            return rows
+
+        it = iter(ds.repeat())
         for _ in range(3):  # the first call traces and starts the iterator
             t = time.perf_counter()
-            drain(it, batches)
+            drain(it, np.int64(batches))
             persistent.append(time.perf_counter() - t)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(dict(mode=mode, setup=setup, first=setup + times[0], steady=times[1],
