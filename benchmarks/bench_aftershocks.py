@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from dlies.datasets.aftershocks import LABEL_KEY, STRESS_KEYS
-from dlies.paths import atomic_path
+from dlies.course import atomic_path
 
 KEYS = (LABEL_KEY, *STRESS_KEYS)  # the seven datasets of Training.h5
 BLOCK = 32_768

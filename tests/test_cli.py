@@ -36,12 +36,12 @@ def _write_notebooks(folder: Path) -> dict[str, bytes]:
             new_code_cell(
                 "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
                 "ax.plot([0, 1], [1, 3])\nax.set_xlabel('x (m)')\nax.set_ylabel('y (m)')\n"
-                f"dlies.plots.savefig(fig, 'line', formats=('png', 'svg'), lecture='{PASSING}')"
+                f"dlies.course.savefig(fig, 'line', formats=('png', 'svg'), lecture='{PASSING}')"
             ),
             new_code_cell(
-                f"dlies.report.record('slope', 2.0, reference=2.1, source='made up', "
+                f"dlies.course.record('slope', 2.0, reference=2.1, source='made up', "
                 f"threshold=1.5, lecture='{PASSING}')\n"
-                f"dlies.report.record('misfit', 0.5, threshold=0.1, higher_is_better=False, "
+                f"dlies.course.record('misfit', 0.5, threshold=0.1, higher_is_better=False, "
                 f"lecture='{PASSING}')"
             ),
         ]

@@ -37,7 +37,7 @@ def test_notebook_hygiene(path: Path):
     stem = path.stem
     assert "import dlies" in first
     assert re.search(rf"dlies\.runtime\.setup\(\s*notebook=\"{stem}\"", first), (
-        f'first code cell must call dlies.runtime.setup(notebook="{stem}", ...)'
+        f'first code cell must call dlies.course.setup(notebook="{stem}", ...)'
     )
     for c in cells:
         src = "".join(c["source"])

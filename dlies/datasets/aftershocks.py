@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dlies import paths
+from dlies import course
 from dlies.datasets._validate import check_n, check_range
 from dlies.physics.faults import (
     SHEAR_MODULUS,
@@ -846,7 +846,7 @@ def locate_devries(path: str | os.PathLike | None = None) -> tuple[Path, Path] |
     ``DLIES_AFTERSHOCKS`` that is set but lacks the files is an error, not a silent fallback.
     """
     explicit = path if path is not None else os.environ.get("DLIES_AFTERSHOCKS") or None
-    folder = Path(explicit).expanduser() if explicit else paths.data_dir() / "devries"
+    folder = Path(explicit).expanduser() if explicit else course.data_dir() / "devries"
     train, test = folder / "Training.h5", folder / "Testing.h5"
     if train.is_file() and test.is_file():
         return train, test
@@ -1123,7 +1123,7 @@ def make_aftershocks(
         n_receivers=check_n("n_receivers", n_receivers),
     )  # fmt: skip
     if path is None:
-        target = paths.data_dir() / f"aftershocks_synthetic_{n}ev_seed{seed}_{cfg.digest()}.h5"
+        target = course.data_dir() / f"aftershocks_synthetic_{n}ev_seed{seed}_{cfg.digest()}.h5"
     else:
         target = Path(path).expanduser()
     if target.is_file() and _cache_matches(target, cfg):
@@ -1154,7 +1154,7 @@ def make_aftershocks(
                    mean_slip=fault.mean_slip, n_cells=len(pts), n_positive=int(label.sum()))  # fmt: skip
         for k, v in row.items():
             table[k].append(v)
-    with paths.atomic_path(target) as tmp, h5py.File(tmp, "w") as f:
+    with course.atomic_path(target) as tmp, h5py.File(tmp, "w") as f:
         for key, parts in columns.items():
             f.create_dataset(key, data=np.concatenate(parts))
         grp = f.create_group("events")

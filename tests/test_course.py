@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import dlies
-from dlies import paths, report, runtime
+from dlies import course, report, stats
 
 
 @pytest.fixture
@@ -15,26 +15,26 @@ def build(tmp_path, monkeypatch):
 
 def test_quick_mode_flag(monkeypatch):
     monkeypatch.setenv("DLIES_QUICK", "1")
-    assert runtime.quick_mode()
+    assert course.quick_mode()
     monkeypatch.setenv("DLIES_QUICK", "0")
-    assert not runtime.quick_mode()
+    assert not course.quick_mode()
     monkeypatch.delenv("DLIES_QUICK")
-    assert not runtime.quick_mode()
+    assert not course.quick_mode()
     monkeypatch.setenv("DLIES_QUICK", "maybe")
     with pytest.raises(ValueError, match="DLIES_QUICK"):
-        runtime.quick_mode()
+        course.quick_mode()
 
 
 def test_setup_returns_runtime_and_picks(monkeypatch, capsys):
     monkeypatch.setenv("DLIES_QUICK", "1")
-    rt = runtime.setup(notebook="99_test", seed=5)
+    rt = course.setup(notebook="99_test", seed=5)
     out = capsys.readouterr().out
     assert "TensorFlow" in out and "quick mode" in out
     assert "no GPU found, running on CPU" in out or "GPU:" in out
     assert rt.quick and rt.pick(full=100, quick=2) == 2
-    assert runtime.current() is rt
+    assert course.current() is rt
     monkeypatch.setenv("DLIES_QUICK", "0")
-    rt = runtime.setup(notebook="99_test", seed=5, verbose=False)
+    rt = course.setup(notebook="99_test", seed=5, verbose=False)
     assert not rt.quick and rt.pick(full=100, quick=2) == 100
 
 
@@ -42,7 +42,7 @@ def test_setup_makes_keras_deterministic():
     import keras
 
     def draw():
-        runtime.setup(notebook="99_test", seed=11, verbose=False)
+        course.setup(notebook="99_test", seed=11, verbose=False)
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])
         return model.get_weights()[0], np.random.rand(3)
 
@@ -55,28 +55,28 @@ def test_no_gpu_message(monkeypatch):
     import tensorflow as tf
 
     monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: [])
-    assert runtime.describe_devices() == runtime.GPU_HINT
-    assert "README" in runtime.GPU_HINT
+    assert course.describe_devices() == course.GPU_HINT
+    assert "README" in course.GPU_HINT
 
 
 @pytest.mark.parametrize("bad", ["", "a/b", None])
 def test_setup_rejects_bad_notebook(bad):
     with pytest.raises(ValueError, match="notebook"):
-        runtime.setup(notebook=bad)
+        course.setup(notebook=bad)
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "3", True])
 def test_setup_rejects_bad_seed(bad):
     with pytest.raises(ValueError, match="seed"):
-        runtime.setup(notebook="x", seed=bad)
+        course.setup(notebook="x", seed=bad)
 
 
 def test_record_writes_and_replaces(build):
-    runtime.setup(notebook="99_test", seed=0, verbose=False)
-    e = report.record("acc", 0.95, reference=0.9589, source="slide", threshold=0.97, verbose=False)
+    course.setup(notebook="99_test", seed=0, verbose=False)
+    e = course.record("acc", 0.95, reference=0.9589, source="slide", threshold=0.97, verbose=False)
     assert e["passed"] is False and e["lecture"] == "99_test"
-    report.record("acc", 0.98, reference=0.9589, source="slide", threshold=0.97, verbose=False)
-    report.record("mse", 0.01, threshold=0.02, higher_is_better=False, verbose=False)
+    course.record("acc", 0.98, reference=0.9589, source="slide", threshold=0.97, verbose=False)
+    course.record("mse", 0.01, threshold=0.02, higher_is_better=False, verbose=False)
     data = json.loads((build / "results" / "99_test.json").read_text())
     assert [d["metric"] for d in data] == ["acc", "mse"]
     assert data[0]["value"] == 0.98 and data[0]["passed"] is True
@@ -96,17 +96,17 @@ def test_record_writes_and_replaces(build):
 
 @pytest.mark.parametrize("bad", [np.nan, float("inf"), "0.9", None, True])
 def test_record_rejects_bad_values(build, bad):
-    runtime.setup(notebook="99_test", seed=0, verbose=False)
+    course.setup(notebook="99_test", seed=0, verbose=False)
     with pytest.raises(ValueError, match="value"):
-        report.record("acc", bad)
+        course.record("acc", bad)
 
 
 def test_record_rejects_corrupt_results_file(build):
-    runtime.setup(notebook="99_test", seed=0, verbose=False)
+    course.setup(notebook="99_test", seed=0, verbose=False)
     (build / "results").mkdir(parents=True)
     (build / "results" / "99_test.json").write_text("{not json")
     with pytest.raises(ValueError, match="99_test.json"):
-        report.record("acc", 0.5)
+        course.record("acc", 0.5)
     assert (build / "results" / "99_test.json").read_text() == "{not json"
 
 
@@ -116,26 +116,24 @@ def test_savefig_writes_into_lecture_folder(build):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from dlies import plots
-
-    runtime.setup(notebook="99_test", seed=0, verbose=False)
+    course.setup(notebook="99_test", seed=0, verbose=False)
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
-    written = plots.savefig(fig, "line", formats=("png", "svg"))
+    written = course.savefig(fig, "line", formats=("png", "svg"))
     assert [p.name for p in written] == ["line.png", "line.svg"]
     assert all(p.stat().st_size > 0 for p in written)
     assert written[0].parent == build / "figures" / "99_test"
     assert not list(written[0].parent.glob(".*tmp*"))
     with pytest.raises(ValueError, match="name"):
-        plots.savefig(fig, "../escape")
+        course.savefig(fig, "../escape")
     with pytest.raises(ValueError, match="formats"):
-        plots.savefig(fig, "x", formats=("jpg",))
+        course.savefig(fig, "x", formats=("jpg",))
     plt.close(fig)
 
 
 def test_atomic_write_leaves_no_temporary(tmp_path):
     target = tmp_path / "sub" / "f.txt"
-    paths.atomic_write_text(target, "hello")
+    course.atomic_write_text(target, "hello")
     assert target.read_text() == "hello"
     assert [p.name for p in target.parent.iterdir()] == ["f.txt"]
 
@@ -150,30 +148,10 @@ def test_show_source_returns_code():
         dlies.show_source(42)
 
 
-def test_mantle_classifier_builder():
-    import keras
-
-    from dlies.models import mantle_classifier
-
-    X = np.random.default_rng(0).normal(size=(64, 8)) * 1e3 + 5
-    m = mantle_classifier((8,), hidden=(16, 8, 4), adapt_data=X)
-    assert isinstance(m, keras.Model) and m.output_shape == (None, 1)
-    # 8->16->8->4->1 dense weights plus the normalisation statistics (non-trainable)
-    assert m.count_params() - 17 == 8 * 16 + 16 + 16 * 8 + 8 + 8 * 4 + 4 + 4 + 1
-    p = m.predict(X[:5], verbose=0)
-    assert np.all((p >= 0) & (p <= 1))
-    with pytest.raises(ValueError, match="adapt_data"):
-        mantle_classifier((8,), adapt_data=X[:, :3])
-    with pytest.raises(ValueError, match="hidden"):
-        mantle_classifier((8,), hidden=(16, 0))
-    with pytest.raises(ValueError, match="input_shape"):
-        mantle_classifier((0,))
-
-
 def test_silencer_redirects_fd2(capfd):
     import os
 
-    with runtime._silence_native_stderr():
+    with course._silence_native_stderr():
         os.write(2, b"native noise\n")
     os.write(2, b"after\n")
     err = capfd.readouterr().err
@@ -195,7 +173,7 @@ def test_setup_cell_in_a_kernel_shows_no_native_log_lines(tmp_path, monkeypatch)
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell(
-            "import dlies\nrt = dlies.runtime.setup(notebook='kernel_check', seed=0)"
+            "import dlies\nrt = dlies.course.setup(notebook='kernel_check', seed=0)"
         )
     ]
     client = nbclient.NotebookClient(
@@ -207,3 +185,103 @@ def test_setup_cell_in_a_kernel_shows_no_native_log_lines(tmp_path, monkeypatch)
     stdout = "".join(o.get("text", "") for o in outputs if o.get("name") == "stdout")
     assert stderr == "", stderr
     assert stdout.startswith("dlies | kernel_check | TensorFlow")
+
+
+def test_record_with_interval(build):
+    course.setup(notebook="99_test", seed=0, verbose=False)
+    iv = stats.binomial_interval(90, 100)
+    e = course.record("acc", iv, reference=0.95, source="paper")
+    assert e["value"] == 0.9 and e["low"] == iv.low and e["high"] == iv.high
+    assert e["interval_method"].startswith("Wilson")
+    e = course.record("auc", 0.8, interval=(0.7, 0.9), interval_method="bootstrap over events")
+    assert (e["low"], e["high"]) == (0.7, 0.9)
+    with pytest.raises(ValueError, match="interval_method"):
+        course.record("auc", 0.8, interval=(0.7, 0.9))
+    with pytest.raises(ValueError, match="low <= high"):
+        course.record("auc", 0.8, interval=(0.9, 0.7), interval_method="x")
+    with pytest.raises(ValueError, match=r"\(low, high\)"):
+        course.record("auc", 0.8, interval=0.1, interval_method="x")
+    assert "[0.7, 0.9]" in course.format_entry(e)
+
+
+@pytest.mark.parametrize("bad", ["..", ".", "../x", "a/b", "a\\b", "", ".hidden", "x" * 101])
+def test_record_rejects_unsafe_lecture_names(build, bad):
+    with pytest.raises(ValueError, match="lecture"):
+        course.record("acc", 0.5, lecture=bad)
+    assert not (build.parent / "x.json").exists()
+
+
+def _record_many(args):
+    build, worker = args
+    import os
+
+    os.environ["DLIES_BUILD"] = build
+    for i in range(20):
+        course.record(f"w{worker}-{i}", float(i), lecture="99_concurrent")
+
+
+def test_record_is_safe_under_concurrent_writers(build):
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(4) as pool:
+        pool.map(_record_many, [(str(build), w) for w in range(4)])
+    data = json.loads((build / "results" / "99_concurrent.json").read_text())
+    assert len(data) == 80
+
+
+def test_atomic_path_removes_only_dead_writers_temporaries(tmp_path):
+    import subprocess
+    import sys
+
+    target = tmp_path / "f.txt"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_tmp = tmp_path / f".f.txt.{int(dead.stdout)}.tmp"
+    dead_tmp.write_text("half")
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        live_tmp = tmp_path / f".f.txt.{live.pid}.tmp"
+        live_tmp.write_text("writing")
+        other = tmp_path / ".g.txt.1.tmp"
+        other.write_text("not ours")
+        course.atomic_write_text(target, "done")
+        assert target.read_text() == "done"
+        assert not dead_tmp.exists()
+        assert live_tmp.exists() and other.exists()
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_env_flag_is_the_one_parser(monkeypatch):
+    monkeypatch.setenv("DLIES_OFFLINE", "0")
+    assert not course.offline()
+    monkeypatch.setenv("DLIES_OFFLINE", "yes")
+    assert course.offline()
+    monkeypatch.setenv("DLIES_OFFLINE", "2")
+    with pytest.raises(ValueError, match="DLIES_OFFLINE"):
+        course.offline()
+
+
+def test_data_dir_refuses_a_file(tmp_path, monkeypatch):
+    f = tmp_path / "file"
+    f.write_text("x")
+    monkeypatch.setenv("DLIES_DATA", str(f))
+    with pytest.raises(ValueError, match="DLIES_DATA"):
+        course.data_dir()
+
+
+def test_progress_callback_runs_a_fit():
+    import keras
+
+    course.setup(notebook="99_test", seed=0, verbose=False)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    h = model.fit(np.zeros((8, 2)), np.zeros(8), epochs=2, verbose=0, callbacks=[course.progress()])
+    assert len(h.history["loss"]) == 2
+    assert list(course.bar(range(3), desc="x")) == [0, 1, 2]

@@ -110,7 +110,7 @@ def test_vae_kl_term_is_the_closed_form():
 
 
 def test_vae_fit_reports_both_terms_and_is_deterministic():
-    tf.config.experimental.enable_op_determinism()  # as dlies.runtime.setup does
+    tf.config.experimental.enable_op_determinism()  # as dlies.course.setup does
     x = _images(32)
 
     def history(seed: int) -> dict[str, list[float]]:

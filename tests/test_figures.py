@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from dlies.images import image_rows, tile  # noqa: E402
+from dlies.figures import image_rows, tile  # noqa: E402
 
 
 def test_tile_places_images_row_by_row():

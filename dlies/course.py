@@ -1,0 +1,526 @@
+"""What every lecture shares: set-up, quick mode, folders, atomic writes, figures, results.
+
+Every notebook starts with::
+
+    import dlies
+    rt = dlies.course.setup(notebook="03_mantle_stability", seed=42)
+    EPOCHS = rt.pick(full=40, quick=2)
+
+and later calls :func:`savefig`, :func:`record` (each headline number beside its reference and
+its interval), :func:`progress` (one compact bar per ``fit``) and :func:`show_source`.
+
+Environment variables, all read through :func:`env_flag` or :func:`env_path`:
+
+``DLIES_QUICK``
+    1 for quick mode (smaller samples and epochs; ``make test``, ``dlies run --quick``).
+``DLIES_OFFLINE``
+    1 forbids downloads; loaders fall back to shipped or generated data.
+``DLIES_DATA``, ``DLIES_BUILD``
+    The data cache (default ``<project>/data``) and the build folder (default
+    ``<project>/build``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import math
+import os
+import random
+import re
+import sys
+import textwrap
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from numbers import Real
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+# Lecture and figure names: they become file names, so no separators, no leading dot.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_FIGURE_FORMATS = {"png", "svg", "pdf"}
+
+GPU_HINT = "no GPU found, running on CPU (to use one, see README: Using a GPU)"
+
+
+# --------------------------------------------------------------------------- environment
+def env_flag(name: str) -> bool:
+    """Read a boolean ``DLIES_*`` variable: 1/true/yes/on or 0/false/no/off (or unset).
+
+    Raises
+    ------
+    ValueError
+        Naming the variable when it holds anything else.
+    """
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(f"environment variable {name}={raw!r}: expected 1/0, true/false, yes/no")
+
+
+def quick_mode() -> bool:
+    """True when ``DLIES_QUICK`` asks for quick mode."""
+    return env_flag("DLIES_QUICK")
+
+
+def offline() -> bool:
+    """True when ``DLIES_OFFLINE`` forbids downloads."""
+    return env_flag("DLIES_OFFLINE")
+
+
+def check_name(name: object, what: str = "name") -> str:
+    """A lecture or figure name that is safe as a file name (no ``/``, ``..``, leading dot)."""
+    if not isinstance(name, str) or not _NAME.match(name) or name in {".", ".."}:
+        raise ValueError(
+            f"{what} must be 1-100 letters, digits, '_', '-' or '.', not starting with '.' "
+            f"or '-', got {name!r}"
+        )
+    return name
+
+
+def _is_root(p: Path) -> bool:
+    return (p / "pyproject.toml").is_file() and (p / "notebooks").is_dir()
+
+
+def project_root() -> Path:
+    """The course checkout: the nearest folder at or above the working directory holding
+    ``pyproject.toml`` and ``notebooks/``, else the checkout this package was installed from,
+    else the working directory."""
+    cwd = Path.cwd().resolve()
+    for p in (cwd, *cwd.parents):
+        if _is_root(p):
+            return p
+    here = Path(__file__).resolve().parents[1]
+    return here if _is_root(here) else cwd
+
+
+def env_path(name: str, default: Path) -> Path:
+    """A folder named by an environment variable, or ``default``; refuses an existing file."""
+    raw = os.environ.get(name, "").strip()
+    path = Path(raw).expanduser() if raw else default
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"{name}={str(path)!r} is a file, expected a folder")
+    return path
+
+
+def data_dir() -> Path:
+    """Folder for cached and generated data (``DLIES_DATA`` or ``<project>/data``)."""
+    return env_path("DLIES_DATA", project_root() / "data")
+
+
+def build_dir() -> Path:
+    """Folder for figures and results (``DLIES_BUILD`` or ``<project>/build``)."""
+    return env_path("DLIES_BUILD", project_root() / "build")
+
+
+# --------------------------------------------------------------------------- atomic writes
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # exists but not ours, or not checkable: keep it
+        return True
+    return True
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove ``.<name>.<pid>.tmp`` files left beside ``path`` by writers that were killed."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.tmp$")
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        m = pattern.match(tmp.name)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def glob_escape(text: str) -> str:
+    """Escape glob's special characters in a literal file name."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to (by any means: bytes, h5py, matplotlib).
+
+    When the ``with`` block ends without an exception the temporary file is renamed onto
+    ``path``; otherwise it is removed and ``path`` is left as it was. Temporaries that killed
+    writers left behind for the same target are removed first; a live writer's are kept.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Text variant of :func:`atomic_write_bytes` (UTF-8)."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def read_json_list(path: Path, what: str = "file") -> list:
+    """A JSON file holding a list; an absent file is an empty list.
+
+    Raises ``ValueError`` naming the file when it is not valid JSON or not a list.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{what} {path} is not valid JSON: {exc}") from exc
+    except IsADirectoryError as exc:
+        raise ValueError(f"{what} {path} is a folder, expected a JSON file") from exc
+    if not isinstance(entries, list):
+        raise ValueError(f"{what} {path}: expected a list, got {type(entries).__name__}")
+    return entries
+
+
+# --------------------------------------------------------------------------- set-up
+@dataclass(frozen=True)
+class Runtime:
+    """What :func:`setup` returns: the lecture's name, seed, mode and device."""
+
+    notebook: str
+    seed: int
+    quick: bool
+    device: str
+    tensorflow_version: str
+    keras_version: str
+
+    @property
+    def mode(self) -> str:
+        """``"quick"`` or ``"full"``."""
+        return "quick" if self.quick else "full"
+
+    def pick(self, *, full: T, quick: T) -> T:
+        """Return ``quick`` in quick mode, ``full`` otherwise."""
+        return quick if self.quick else full
+
+    @property
+    def figures_dir(self) -> Path:
+        """``build/figures/<notebook>/``, where :func:`savefig` writes."""
+        return build_dir() / "figures" / self.notebook
+
+    @property
+    def logs_dir(self) -> Path:
+        """``build/logs/<notebook>/``, for TensorBoard logs and other run artefacts."""
+        return build_dir() / "logs" / self.notebook
+
+    @property
+    def data_dir(self) -> Path:
+        """The data cache folder (``DLIES_DATA`` or ``data/``)."""
+        return data_dir()
+
+
+_current: Runtime | None = None
+
+
+@contextlib.contextmanager
+def _silence_native_stderr() -> Iterator[None]:
+    """Point file descriptor 2 at /dev/null while TensorFlow's C++ core starts.
+
+    TensorFlow writes start-up notices (oneDNN, CUDA probing, absl) straight to fd 2. In a
+    Jupyter kernel ipykernel forwards fd 2 to the notebook, while ``sys.stderr.fileno()``
+    names its copy of the original stderr, so both are redirected. Python exceptions are
+    unaffected: they are printed after the descriptors are restored.
+    """
+    fds = {2}
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        fds.add(sys.stderr.fileno())
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    saved: dict[int, int] = {}
+    try:
+        for fd in sorted(fds):
+            try:
+                saved[fd] = os.dup(fd)
+            except OSError:
+                continue
+            os.dup2(devnull, fd)
+        yield
+    finally:
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
+        os.close(devnull)
+
+
+def current() -> Runtime | None:
+    """The :class:`Runtime` of the last :func:`setup` call in this process, if any."""
+    return _current
+
+
+def describe_devices() -> str:
+    """One phrase naming the device TensorFlow will use."""
+    import tensorflow as tf
+
+    gpus = tf.config.list_physical_devices("GPU")
+    if not gpus:
+        return GPU_HINT
+    names = []
+    for gpu in gpus:
+        try:
+            names.append(
+                tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+            )
+        except (RuntimeError, ValueError):  # pragma: no cover - depends on the driver
+            names.append(gpu.name)
+    return "GPU: " + ", ".join(names)
+
+
+def setup(notebook: str, seed: int = 0, *, verbose: bool = True) -> Runtime:
+    """Prepare a lecture: seed every generator, make TF ops deterministic, report the device.
+
+    Parameters
+    ----------
+    notebook : str
+        The lecture's name, e.g. ``"03_mantle_stability"``; names its build folders.
+    seed : int, default 0
+        Seeds Python's ``random``, NumPy's legacy global generator, and TensorFlow/Keras.
+    verbose : bool, default True
+        Print one line with the TensorFlow version, the device and the mode.
+    """
+    global _current
+    check_name(notebook, "setup: notebook")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"setup: seed must be a non-negative integer, got {seed!r}")
+    quick = quick_mode()
+    with _silence_native_stderr():
+        import absl.logging
+        import keras
+        import tensorflow as tf
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+        tf.get_logger().setLevel("ERROR")
+        device = describe_devices()
+    random.seed(seed)
+    np.random.seed(seed)
+    keras.utils.set_random_seed(int(seed))
+    tf.config.experimental.enable_op_determinism()
+    rt = Runtime(notebook, int(seed), quick, device, tf.__version__, keras.__version__)
+    _current = rt
+    if verbose:
+        print(
+            f"dlies | {notebook} | TensorFlow {tf.__version__} (Keras {keras.__version__}) | "
+            f"{device} | {rt.mode} mode | seed {seed}"
+        )
+    return rt
+
+
+def _lecture(lecture: str | None, caller: str) -> str:
+    if lecture is None:
+        if _current is None:
+            raise ValueError(f"{caller}: no lecture given and dlies.course.setup() was not called")
+        return _current.notebook
+    return check_name(lecture, f"{caller}: lecture")
+
+
+# --------------------------------------------------------------------------- figures
+def savefig(
+    fig, name: str, *, formats: Iterable[str] = ("png",), lecture: str | None = None, dpi: int = 120
+) -> list[Path]:
+    """Save a matplotlib figure to ``build/figures/<lecture>/<name>.<format>``, atomically.
+
+    The figure stays open so the notebook still shows it. ``formats`` among png, svg, pdf.
+    """
+    check_name(name, "savefig: name")
+    formats = list(formats)
+    if not formats or any(f not in _FIGURE_FORMATS for f in formats):
+        raise ValueError(f"savefig: formats must be among {sorted(_FIGURE_FORMATS)}, got {formats}")
+    folder = build_dir() / "figures" / _lecture(lecture, "savefig")
+    written = []
+    for fmt in formats:
+        target = folder / f"{name}.{fmt}"
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
+        written.append(target)
+    return written
+
+
+# --------------------------------------------------------------------------- results
+def results_dir() -> Path:
+    """``build/results/``: one JSON file per lecture, gathered by ``dlies run``."""
+    return build_dir() / "results"
+
+
+def _number(name: str, value: Any, *, allow_none: bool = True) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise ValueError(f"record: {name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def record(
+    metric: str,
+    value: Any,
+    *,
+    interval: Any = None,
+    interval_method: str | None = None,
+    reference: float | None = None,
+    source: str | None = None,
+    threshold: float | None = None,
+    higher_is_better: bool = True,
+    lecture: str | None = None,
+    verbose: bool = False,
+) -> dict[str, Any]:
+    """Record one headline number of a lecture in ``build/results/<lecture>.json``.
+
+    Parameters
+    ----------
+    metric : str
+        What was measured, e.g. ``"test accuracy, raw inputs"``.
+    value : float or dlies.stats.Interval
+        Our number. An :class:`~dlies.stats.Interval` brings its own interval and method.
+    interval : (low, high) or dlies.stats.Interval, optional
+        The uncertainty of ``value``; a pair needs ``interval_method`` (how it was obtained,
+        e.g. ``"Wilson 95 %"``).
+    reference, source : optional
+        The number it is compared with and where that number comes from.
+    threshold : float, optional
+        The bar this lecture must meet in full mode; ``passed`` says whether it did.
+    higher_is_better : bool, default True
+        Direction of the threshold.
+    lecture : str, optional
+        Defaults to the notebook named in :func:`setup`.
+    verbose : bool, default False
+        Print one tidy line.
+    """
+    if not isinstance(metric, str) or not metric.strip():
+        raise ValueError(f"record: metric must be a non-empty string, got {metric!r}")
+    if interval is None and hasattr(value, "low") and hasattr(value, "value"):
+        interval = value
+    if hasattr(value, "value") and hasattr(value, "low"):
+        value = value.value
+    value_f = _number("value", value, allow_none=False)
+    low = high = None
+    if interval is not None:
+        if hasattr(interval, "low"):
+            low, high = interval.low, interval.high
+            interval_method = interval_method or interval.method
+        else:
+            try:
+                low, high = interval
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"record: interval must be (low, high), got {interval!r}"
+                ) from None
+        low, high = _number("interval low", low), _number("interval high", high)
+        if not low <= high:
+            raise ValueError(f"record: interval must have low <= high, got {(low, high)}")
+        if not interval_method:
+            raise ValueError("record: an interval needs interval_method (how it was obtained)")
+    lecture = _lecture(lecture, "record")
+    threshold_f = _number("threshold", threshold)
+    passed = None
+    if threshold_f is not None:
+        passed = value_f >= threshold_f if higher_is_better else value_f <= threshold_f
+    entry = {
+        "lecture": lecture,
+        "metric": metric,
+        "value": value_f,
+        "low": low,
+        "high": high,
+        "interval_method": interval_method if low is not None else None,
+        "reference": _number("reference", reference),
+        "source": source,
+        "threshold": threshold_f,
+        "passed": passed,
+        "mode": _current.mode if _current is not None else "unknown",
+    }
+    path = results_dir() / f"{lecture}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    from filelock import FileLock
+
+    # Read-modify-write under a lock: two kernels recording to one lecture lose nothing.
+    with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=60):
+        entries = read_json_list(path, "results file")
+        entries = [e for e in entries if e.get("metric") != metric] + [entry]
+        atomic_write_text(path, json.dumps(entries, indent=2) + "\n")
+    if verbose:
+        print(format_entry(entry))
+    return entry
+
+
+def format_number(x: float) -> str:
+    """Six significant digits; large whole numbers (sample counts) written out in full."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) >= 1e4 else f"{x:.6g}"
+
+
+def format_entry(entry: dict[str, Any]) -> str:
+    """One line: ``metric = value [low, high] (reference r, source) [meets >= t]``."""
+    text = f"{entry['metric']} = {entry['value']:.4g}"
+    if entry.get("low") is not None:
+        text += f" [{entry['low']:.4g}, {entry['high']:.4g}] ({entry.get('interval_method')})"
+    if entry.get("reference") is not None:
+        text += f"  reference {entry['reference']:.4g}"
+        text += f" ({entry['source']})" if entry.get("source") else ""
+    if entry.get("threshold") is not None:
+        verdict = "meets" if entry["passed"] else "misses"
+        text += f"  [{verdict} threshold {entry['threshold']:.4g}, {entry.get('mode')} mode]"
+    return text
+
+
+# --------------------------------------------------------------------------- notebook chores
+def progress(**kwargs: Any):
+    """One compact progress bar for a Keras ``fit``: epochs, with the latest metrics.
+
+    Use as ``model.fit(..., verbose=0, callbacks=[dlies.course.progress()])``. In JupyterLab it
+    is a widget; in executed copies and terminals it is one text line.
+    """
+    from tqdm.keras import TqdmCallback
+
+    kwargs.setdefault("verbose", 0)
+    kwargs.setdefault("leave", True)
+    kwargs.setdefault("mininterval", 0.5)
+    return TqdmCallback(**kwargs)
+
+
+def bar(iterable: Iterable[T], *, desc: str | None = None, total: int | None = None) -> Iterable[T]:
+    """A compact progress bar over a loop (training steps, data generation)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, desc=desc, total=total, leave=True, mininterval=0.5)
+
+
+def show_source(obj: Any) -> Any:
+    """Display the source code of a function or class, highlighted in Jupyter.
+
+    The lectures call this the first time they use a builder from :mod:`dlies.models`, so
+    that the architecture stays visible in the notebook.
+    """
+    try:
+        source = textwrap.dedent(inspect.getsource(obj))
+    except (TypeError, OSError) as exc:
+        raise TypeError(f"show_source: cannot get the source of {obj!r}: {exc}") from exc
+    try:
+        from IPython.display import Code
+    except ImportError:  # pragma: no cover - IPython ships with jupyterlab
+        print(source)
+        return source
+    return Code(source, language="python")

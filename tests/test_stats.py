@@ -1,0 +1,80 @@
+import numpy as np
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from dlies import stats
+
+
+def test_wilson_known_values():
+    # Wilson 95 % for 81/263 (Brown, Cai & DasGupta 2001 style check, computed by hand):
+    iv = stats.binomial_interval(81, 263)
+    assert iv.value == pytest.approx(81 / 263)
+    assert iv.low == pytest.approx(0.2553, abs=1e-3) and iv.high == pytest.approx(0.3662, abs=1e-3)
+    # Near the edges the interval stays inside [0, 1] and is not degenerate.
+    top = stats.binomial_interval(100, 100)
+    assert top.high == 1.0 and 0.95 < top.low < 1.0
+    zero = stats.binomial_interval(0, 50)
+    assert zero.low == 0.0 and 0 < zero.high < 0.1
+
+
+@pytest.mark.parametrize("k,n", [(-1, 10), (11, 10), (1, 0), (1.5, 10), (True, 10)])
+def test_wilson_rejects(k, n):
+    with pytest.raises(ValueError):
+        stats.binomial_interval(k, n)
+
+
+def test_accuracy_interval_coverage():
+    # Over many simulated test sets the 95 % interval covers the true accuracy ~95 % of the time.
+    rng = np.random.default_rng(0)
+    truth, n, hits = 0.9, 400, 0
+    for _ in range(400):
+        correct = rng.random(n) < truth
+        iv = stats.accuracy_interval(np.ones(n), correct.astype(float))
+        hits += iv.low <= truth <= iv.high
+    assert 0.92 <= hits / 400 <= 0.98
+
+
+def test_bootstrap_over_groups_is_wider_than_over_samples():
+    rng = np.random.default_rng(1)
+    groups = np.repeat(np.arange(10), 200)
+    # Each group shifts its scores: samples within a group are correlated.
+    shift = rng.normal(0, 1.0, 10)[groups]
+    y = rng.random(2000) < 0.3
+    s = y + shift + rng.normal(0, 1, 2000)
+    a = stats.bootstrap_interval(roc_auc_score, y, s, random_state=0, n_resamples=300)
+    b = stats.bootstrap_interval(
+        roc_auc_score, y, s, groups=groups, random_state=0, n_resamples=300
+    )
+    assert a.value == b.value == pytest.approx(roc_auc_score(y, s))
+    assert (b.high - b.low) > (a.high - a.low)
+    assert "10 groups" in b.method
+    # Same seed, same interval.
+    c = stats.bootstrap_interval(
+        roc_auc_score, y, s, groups=groups, random_state=0, n_resamples=300
+    )
+    assert (b.low, b.high) == (c.low, c.high)
+
+
+def test_bootstrap_rejects_bad_input():
+    with pytest.raises(ValueError, match="length"):
+        stats.bootstrap_interval(np.mean, [1, 2, 3], groups=[1, 2])
+    with pytest.raises(ValueError, match="n_resamples"):
+        stats.bootstrap_interval(np.mean, [1, 2, 3], n_resamples=1)
+    def needs_distinct(a):  # fails whenever a resample repeats a sample (96 % of them)
+        if len(np.unique(a)) < len(a):
+            raise ValueError("repeated sample")
+        return 1.0
+
+    with pytest.raises(ValueError, match="failed"):
+        stats.bootstrap_interval(needs_distinct, np.arange(5))
+
+
+def test_seed_spread():
+    iv = stats.seed_spread([0.90, 0.91, 0.92])
+    assert iv.value == pytest.approx(0.91)
+    # t(0.975, 2) = 4.303, sd = 0.01, n = 3
+    assert iv.high - iv.value == pytest.approx(4.303 * 0.01 / np.sqrt(3), rel=1e-3)
+    with pytest.raises(ValueError):
+        stats.seed_spread([0.9])
+    with pytest.raises(ValueError):
+        stats.seed_spread([0.9, np.nan])
