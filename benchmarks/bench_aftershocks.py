@@ -53,8 +53,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dlies.datasets.aftershocks import LABEL_KEY, STRESS_KEYS
 from dlies.course import atomic_path
+from dlies.datasets.aftershocks import LABEL_KEY, STRESS_KEYS
 
 KEYS = (LABEL_KEY, *STRESS_KEYS)  # the seven datasets of Training.h5
 BLOCK = 32_768

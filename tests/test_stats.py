@@ -60,6 +60,7 @@ def test_bootstrap_rejects_bad_input():
         stats.bootstrap_interval(np.mean, [1, 2, 3], groups=[1, 2])
     with pytest.raises(ValueError, match="n_resamples"):
         stats.bootstrap_interval(np.mean, [1, 2, 3], n_resamples=1)
+
     def needs_distinct(a):  # fails whenever a resample repeats a sample (96 % of them)
         if len(np.unique(a)) < len(a):
             raise ValueError("repeated sample")

@@ -767,7 +767,9 @@ def aftershock_dataset(
         def batches(cols, labels, idx, positives, cut):
             """A window's half batches of negatives (k, half, 12) and, for each, the pool
             indices of its positives (k, half)."""
-            return tf.reshape(positives, (-1, half)), tf.reshape(features(cols, idx), (-1, half, 12))
+            return tf.reshape(positives, (-1, half)), tf.reshape(
+                features(cols, idx), (-1, half, 12)
+            )
 
         def complete(positives, negatives):
             """Positives first (the order of rows in a batch does not change the gradient of

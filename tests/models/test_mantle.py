@@ -20,5 +20,3 @@ def test_mantle_classifier_builder():
         mantle_classifier((8,), hidden=(16, 0))
     with pytest.raises(ValueError, match="input_shape"):
         mantle_classifier((0,))
-
-
