@@ -1,0 +1,5 @@
+"""Hand-crafted features: Malfante et al. (2018)'s signal features (and others as they land)."""
+
+from dlies.features.signal import signal_features
+
+__all__ = ["signal_features"]
