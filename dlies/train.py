@@ -1,0 +1,296 @@
+"""Train lecture 08's aftershock network the same way on a laptop, a multi-GPU node or a cluster.
+
+::
+
+    python -m dlies.train aftershocks --data data/devries/Training.h5 --epochs 5
+    python -m dlies.train aftershocks --data FILE --strategy mirrored        # every local GPU
+    TF_CONFIG='{...}' python -m dlies.train aftershocks --data FILE --strategy multiworker
+    srun python -m dlies.train aftershocks --data FILE --strategy slurm      # in an sbatch job
+
+The training loop is written out (:func:`fit_distributed`) rather than left to ``model.fit``:
+Keras 3's ``fit`` does not run under ``MultiWorkerMirroredStrategy``, and the loop shows what
+each replica computes. Checkpoints follow TensorFlow's multi-worker guide: every worker saves
+(the chief into the real folder, the others into temporary folders they remove), every worker
+restores, so a job killed mid-training resumes at its last saved epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+STRATEGIES = ("default", "mirrored", "multiworker", "slurm")
+PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
+    """A ``tf.distribute`` strategy by name.
+
+    ``multiworker`` reads its cluster from ``TF_CONFIG``; ``slurm`` from Slurm's environment
+    (``SlurmClusterResolver``). Collective operations give up after ``comm_timeout`` seconds,
+    so a dead peer stops the job instead of hanging it.
+    """
+    import tensorflow as tf
+
+    if kind not in STRATEGIES:
+        raise ValueError(f"strategy must be one of {STRATEGIES}, got {kind!r}")
+    if kind == "default":
+        return tf.distribute.get_strategy()
+    if kind == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=comm_timeout)
+    resolver = None
+    if kind == "slurm":
+        resolver = tf.distribute.cluster_resolver.SlurmClusterResolver()
+    return tf.distribute.MultiWorkerMirroredStrategy(
+        cluster_resolver=resolver, communication_options=options
+    )
+
+
+def _task(strategy) -> tuple[str | None, int]:
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not getattr(resolver, "task_type", None):
+        return None, 0
+    return resolver.task_type, int(resolver.task_id or 0)
+
+
+def is_chief(strategy) -> bool:
+    """The worker whose checkpoints and logs are the job's (task 0, or no cluster at all)."""
+    task_type, task_id = _task(strategy)
+    return task_type in (None, "chief") or (task_type == "worker" and task_id == 0)
+
+
+def fit_distributed(
+    model,
+    dataset,
+    *,
+    strategy,
+    epochs,
+    steps_per_epoch,
+    global_batch_size,
+    checkpoint_dir,
+    learning_rate=1e-3,
+    log=print,
+):
+    """Train ``model`` on ``dataset`` under ``strategy``; resume from ``checkpoint_dir``."""
+    import keras
+    import tensorflow as tf
+
+    mixed16 = keras.mixed_precision.global_policy().name == "mixed_float16"
+    with strategy.scope():
+        optimizer = keras.optimizers.Adam(learning_rate)
+        if mixed16:  # float16 gradients underflow: scale the loss up, the gradients back down
+            optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+        epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, epoch=epoch)
+    bce = keras.losses.BinaryCrossentropy(reduction="none")
+    chief = is_chief(strategy)
+    folder = Path(checkpoint_dir)
+    write_to = folder if chief else folder / f".worker{_task(strategy)[1]}.tmp"
+    manager = tf.train.CheckpointManager(checkpoint, str(write_to), max_to_keep=2)
+    latest = tf.train.latest_checkpoint(str(folder))  # every worker restores the chief's
+    if latest:
+        checkpoint.restore(latest)
+        log(f"resumed from {Path(latest).name} at epoch {int(epoch.numpy())}")
+
+    def replica_step(x, y):  # runs on every replica with its share of the global batch
+        with tf.GradientTape() as tape:
+            p = model(x, training=True)
+            per_example = bce(tf.expand_dims(y, -1), tf.cast(p, tf.float32))
+            loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch_size)
+            scaled = optimizer.scale_loss(loss) if mixed16 else loss
+        grads = tape.gradient(scaled, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+        return loss
+
+    @tf.function
+    def train_step(iterator):
+        x, y = next(iterator)
+        per_replica_loss = strategy.run(replica_step, args=(x, y))
+        return strategy.reduce("SUM", per_replica_loss, axis=None)  # the global batch's mean
+
+    iterator = iter(strategy.experimental_distribute_dataset(dataset))
+    history = []
+    while int(epoch.numpy()) < epochs:
+        start, total = time.perf_counter(), 0.0
+        for _ in range(steps_per_epoch):
+            total += float(train_step(iterator))
+        epoch.assign_add(1)
+        manager.save(checkpoint_number=int(epoch.numpy()))
+        if not chief:
+            tf.io.gfile.rmtree(str(write_to))  # we made it; the chief's copy is the job's
+        seconds = time.perf_counter() - start
+        history.append(
+            {
+                "epoch": int(epoch.numpy()),
+                "loss": total / steps_per_epoch,
+                "seconds": seconds,
+                "samples_per_s": steps_per_epoch * global_batch_size / seconds,
+            }
+        )
+        log(json.dumps(history[-1]))
+    return history
+
+
+def weights_digest(model) -> str:
+    """SHA-256 of every weight's bytes: equal digests mean identical replicas."""
+    h = hashlib.sha256()
+    for w in model.get_weights():
+        h.update(w.tobytes())
+    return h.hexdigest()
+
+
+def free_ports(n: int) -> list[int]:
+    """``n`` TCP ports on 127.0.0.1 that are free right now (the OS picks them)."""
+    import socket
+
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+def start_local_workers(n_workers: int, argv: list[str], *, log_dir: Path) -> list:
+    """Start ``n_workers`` processes of ``python -m dlies.train`` as one cluster on loopback.
+
+    Each gets its ``TF_CONFIG`` (same worker list, its own index) and writes its output to
+    ``log_dir/worker<i>.log``. Returns the ``subprocess.Popen`` objects: the caller waits for
+    them (:func:`wait_workers`) or kills them.
+    """
+    import subprocess
+
+    workers = [f"127.0.0.1:{port}" for port in free_ports(n_workers)]
+    log_dir = Path(log_dir)
+    log_dir.mkdir(parents=True, exist_ok=True)
+    procs = []
+    for i in range(n_workers):
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+        env["TF_CONFIG"] = json.dumps(
+            {"cluster": {"worker": workers}, "task": {"type": "worker", "index": i}}
+        )
+        with open(log_dir / f"worker{i}.log", "wb") as out:
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "dlies.train", *argv],
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    return procs
+
+
+def wait_workers(procs: list, *, timeout: float) -> list[int]:
+    """Wait for every worker at most ``timeout`` seconds in all; kill what is left."""
+    deadline = time.monotonic() + timeout
+    codes = []
+    for proc in procs:
+        try:
+            codes.append(proc.wait(timeout=max(0.1, deadline - time.monotonic())))
+        except Exception:  # subprocess.TimeoutExpired: stop it, never leave it behind
+            proc.kill()
+            codes.append(proc.wait())
+    return codes
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m dlies.train", description=__doc__.split("\n")[0])
+    p.add_argument("task", choices=["aftershocks"])
+    p.add_argument("--data", required=True, help="HDF5 file in the DeVries et al. (2018) schema")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--batch-size", type=int, default=3500, help="global batch (all replicas)")
+    p.add_argument(
+        "--steps-per-epoch",
+        type=int,
+        default=None,
+        help="default: one pass over the training negatives",
+    )
+    p.add_argument("--learning-rate", type=float, default=1e-3)
+    p.add_argument("--strategy", choices=STRATEGIES, default="default")
+    p.add_argument("--precision", choices=PRECISIONS, default="float32")
+    p.add_argument("--checkpoint-dir", default="build/checkpoints/aftershocks")
+    p.add_argument("--comm-timeout", type=float, default=120.0)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--summary",
+        default=None,
+        help="write a JSON summary here; {task} is replaced by the worker's index",
+    )
+    args = p.parse_args(argv)
+    for name in ("epochs", "batch_size"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be >= 1")
+    if args.steps_per_epoch is not None and args.steps_per_epoch < 1:
+        p.error("--steps-per-epoch must be >= 1")
+    if args.batch_size % 2:
+        p.error("--batch-size must be even (half positives, half negatives)")
+    if not Path(args.data).is_file():
+        p.error(f"--data {args.data}: no such file")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    import keras
+    import tensorflow as tf
+
+    from dlies.datasets import aftershock_dataset
+    from dlies.models import devries_network
+
+    keras.utils.set_random_seed(args.seed)
+    strategy = make_strategy(args.strategy, comm_timeout=args.comm_timeout)
+    keras.mixed_precision.set_global_policy(args.precision)
+    ds = aftershock_dataset(
+        args.data, batch_size=args.batch_size, balanced=True, random_state=args.seed
+    )
+    steps = args.steps_per_epoch or int(ds.cardinality())
+    ds = ds.repeat()
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    ds = ds.with_options(options)
+    with strategy.scope():
+        model = devries_network(input_shape=(12,))
+    prefix = "" if is_chief(strategy) else f"[worker {_task(strategy)[1]}] "
+    print(
+        f"{prefix}{strategy.num_replicas_in_sync} replica(s), {steps} steps/epoch, "
+        f"global batch {args.batch_size}, {args.precision}",
+        flush=True,
+    )
+    history = fit_distributed(
+        model,
+        ds,
+        strategy=strategy,
+        epochs=args.epochs,
+        steps_per_epoch=steps,
+        global_batch_size=args.batch_size,
+        checkpoint_dir=args.checkpoint_dir,
+        learning_rate=args.learning_rate,
+        log=lambda s: print(prefix + s, flush=True),
+    )
+    summary = {
+        "replicas": strategy.num_replicas_in_sync,
+        "chief": is_chief(strategy),
+        "history": history,
+        "weights_sha256": weights_digest(model),
+        "precision": args.precision,
+    }
+    if args.summary:
+        from dlies.course import atomic_write_text
+
+        target = Path(args.summary.replace("{task}", str(_task(strategy)[1])))
+        atomic_write_text(target, json.dumps(summary, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through subprocess tests
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.exit(main())
