@@ -10,6 +10,7 @@ from dlies.datasets.aftershocks import (
 from dlies.datasets.mantle import make_mantle_stability
 from dlies.datasets.mnist import add_noise, load_mnist
 from dlies.datasets.quadratic import make_quadratic
+from dlies.datasets.volcano import make_volcano_signals
 
 __all__ = [
     "add_noise",
@@ -20,5 +21,6 @@ __all__ = [
     "make_aftershocks",
     "make_mantle_stability",
     "make_quadratic",
+    "make_volcano_signals",
     "split_events",
 ]
