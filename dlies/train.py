@@ -41,8 +41,10 @@ def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
         raise ValueError(f"strategy must be one of {STRATEGIES}, got {kind!r}")
     if kind == "default":
         return tf.distribute.get_strategy()
-    if kind == "mirrored":
-        return tf.distribute.MirroredStrategy()
+    if kind == "mirrored":  # every GPU, else every logical CPU device (see split_cpu)
+        devices = [d.name for d in tf.config.list_logical_devices("GPU")]
+        devices = devices or [d.name for d in tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(devices)
     options = tf.distribute.experimental.CommunicationOptions(timeout_seconds=comm_timeout)
     resolver = None
     if kind == "slurm":
@@ -50,6 +52,18 @@ def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
     return tf.distribute.MultiWorkerMirroredStrategy(
         cluster_resolver=resolver, communication_options=options
     )
+
+
+def split_cpu(n: int) -> list:
+    """Make ``n`` logical CPU devices, so ``MirroredStrategy`` can mirror across them.
+
+    Call it before TensorFlow runs any operation (``dlies.course.setup`` runs none).
+    """
+    import tensorflow as tf
+
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * n)
+    return tf.config.list_logical_devices("CPU")
 
 
 def _task(strategy) -> tuple[str | None, int]:
@@ -63,6 +77,48 @@ def is_chief(strategy) -> bool:
     """The worker whose checkpoints and logs are the job's (task 0, or no cluster at all)."""
     task_type, task_id = _task(strategy)
     return task_type in (None, "chief") or (task_type == "worker" and task_id == 0)
+
+
+def make_train_step(model, optimizer, strategy, global_batch_size: int, *, loss_scale=False):
+    """One synchronous step: every replica takes its share of the global batch."""
+    import keras
+    import tensorflow as tf
+
+    bce = keras.losses.BinaryCrossentropy(reduction="none")
+
+    def replica_step(x, y):
+        with tf.GradientTape() as tape:
+            p = tf.cast(model(x, training=True), tf.float32)
+            per_example = bce(tf.expand_dims(y, -1), p)
+            # Divide by the GLOBAL batch: the replicas' losses then sum to the batch mean.
+            loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch_size)
+            scaled = optimizer.scale_loss(loss) if loss_scale else loss
+        grads = tape.gradient(scaled, model.trainable_variables)
+        # Keras all-reduces (sums) the gradients across replicas before applying them.
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
+        return loss
+
+    @tf.function
+    def train_step(iterator):
+        x, y = next(iterator)
+        per_replica_loss = strategy.run(replica_step, args=(x, y))
+        return strategy.reduce("SUM", per_replica_loss, axis=None)
+
+    return train_step
+
+
+def restore_or_start(checkpoint, strategy, folder: Path, log=print):
+    """TensorFlow's multi-worker checkpointing: all restore the chief's, all save."""
+    import tensorflow as tf
+
+    folder = Path(folder)
+    latest = tf.train.latest_checkpoint(str(folder))
+    if latest:
+        checkpoint.restore(latest)
+        log(f"resumed from {Path(latest).name} at epoch {int(checkpoint.epoch.numpy())}")
+    # Only the chief writes into the real folder; the others write a copy they delete.
+    write_to = folder if is_chief(strategy) else folder / f".worker{_task(strategy)[1]}.tmp"
+    return tf.train.CheckpointManager(checkpoint, str(write_to), max_to_keep=2), write_to
 
 
 def fit_distributed(
@@ -81,49 +137,27 @@ def fit_distributed(
     import keras
     import tensorflow as tf
 
-    mixed16 = keras.mixed_precision.global_policy().name == "mixed_float16"
+    loss_scale = keras.mixed_precision.global_policy().name == "mixed_float16"
     with strategy.scope():
         optimizer = keras.optimizers.Adam(learning_rate)
-        if mixed16:  # float16 gradients underflow: scale the loss up, the gradients back down
+        if loss_scale:  # float16 gradients underflow: scale the loss up, gradients back down
             optimizer = keras.optimizers.LossScaleOptimizer(optimizer)
+        optimizer.build(model.trainable_variables)  # its slots mirrored now, not mid-step
         epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer, epoch=epoch)
-    bce = keras.losses.BinaryCrossentropy(reduction="none")
-    chief = is_chief(strategy)
-    folder = Path(checkpoint_dir)
-    write_to = folder if chief else folder / f".worker{_task(strategy)[1]}.tmp"
-    manager = tf.train.CheckpointManager(checkpoint, str(write_to), max_to_keep=2)
-    latest = tf.train.latest_checkpoint(str(folder))  # every worker restores the chief's
-    if latest:
-        checkpoint.restore(latest)
-        log(f"resumed from {Path(latest).name} at epoch {int(epoch.numpy())}")
-
-    def replica_step(x, y):  # runs on every replica with its share of the global batch
-        with tf.GradientTape() as tape:
-            p = model(x, training=True)
-            per_example = bce(tf.expand_dims(y, -1), tf.cast(p, tf.float32))
-            loss = tf.nn.compute_average_loss(per_example, global_batch_size=global_batch_size)
-            scaled = optimizer.scale_loss(loss) if mixed16 else loss
-        grads = tape.gradient(scaled, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
-        return loss
-
-    @tf.function
-    def train_step(iterator):
-        x, y = next(iterator)
-        per_replica_loss = strategy.run(replica_step, args=(x, y))
-        return strategy.reduce("SUM", per_replica_loss, axis=None)  # the global batch's mean
-
+    manager, write_to = restore_or_start(checkpoint, strategy, Path(checkpoint_dir), log)
+    train_step = make_train_step(
+        model, optimizer, strategy, global_batch_size, loss_scale=loss_scale
+    )
     iterator = iter(strategy.experimental_distribute_dataset(dataset))
     history = []
     while int(epoch.numpy()) < epochs:
-        start, total = time.perf_counter(), 0.0
-        for _ in range(steps_per_epoch):
-            total += float(train_step(iterator))
+        start = time.perf_counter()
+        total = sum(float(train_step(iterator)) for _ in range(steps_per_epoch))
         epoch.assign_add(1)
         manager.save(checkpoint_number=int(epoch.numpy()))
-        if not chief:
-            tf.io.gfile.rmtree(str(write_to))  # we made it; the chief's copy is the job's
+        if not is_chief(strategy):
+            tf.io.gfile.rmtree(str(write_to))
         seconds = time.perf_counter() - start
         history.append(
             {
@@ -217,6 +251,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--learning-rate", type=float, default=1e-3)
     p.add_argument("--strategy", choices=STRATEGIES, default="default")
     p.add_argument("--precision", choices=PRECISIONS, default="float32")
+    p.add_argument(
+        "--cpu-replicas",
+        type=int,
+        default=1,
+        help="split the CPU into this many logical devices (for MirroredStrategy)",
+    )
     p.add_argument("--checkpoint-dir", default="build/checkpoints/aftershocks")
     p.add_argument("--comm-timeout", type=float, default=120.0)
     p.add_argument("--seed", type=int, default=0)
@@ -226,7 +266,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="write a JSON summary here; {task} is replaced by the worker's index",
     )
     args = p.parse_args(argv)
-    for name in ("epochs", "batch_size"):
+    for name in ("epochs", "batch_size", "cpu_replicas"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be >= 1")
     if args.steps_per_epoch is not None and args.steps_per_epoch < 1:
@@ -246,6 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     from dlies.datasets import aftershock_dataset
     from dlies.models import devries_network
 
+    if args.cpu_replicas > 1:  # must happen before TensorFlow runs any operation
+        split_cpu(args.cpu_replicas)
     keras.utils.set_random_seed(args.seed)
     strategy = make_strategy(args.strategy, comm_timeout=args.comm_timeout)
     keras.mixed_precision.set_global_policy(args.precision)
