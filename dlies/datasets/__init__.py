@@ -9,6 +9,7 @@ from dlies.datasets.aftershocks import (
 )
 from dlies.datasets.mantle import make_mantle_stability
 from dlies.datasets.mnist import add_noise, load_mnist
+from dlies.datasets.point_cloud import load_las, load_xyz, make_point_cloud
 from dlies.datasets.quadratic import make_quadratic
 from dlies.datasets.volcano import make_volcano_signals
 
@@ -16,10 +17,13 @@ __all__ = [
     "add_noise",
     "aftershock_dataset",
     "load_aftershocks",
+    "load_las",
     "load_mnist",
+    "load_xyz",
     "locate_devries",
     "make_aftershocks",
     "make_mantle_stability",
+    "make_point_cloud",
     "make_quadratic",
     "make_volcano_signals",
     "split_events",
