@@ -11,20 +11,26 @@ from dlies.datasets.mantle import make_mantle_stability
 from dlies.datasets.mnist import add_noise, load_mnist
 from dlies.datasets.point_cloud import load_las, load_xyz, make_point_cloud
 from dlies.datasets.quadratic import make_quadratic
+from dlies.datasets.seisbench import load_seisbench, save_seisbench
+from dlies.datasets.seismograms import Seismograms, make_seismograms
 from dlies.datasets.volcano import make_volcano_signals
 
 __all__ = [
+    "Seismograms",
     "add_noise",
     "aftershock_dataset",
     "load_aftershocks",
     "load_las",
     "load_mnist",
+    "load_seisbench",
     "load_xyz",
     "locate_devries",
     "make_aftershocks",
     "make_mantle_stability",
     "make_point_cloud",
     "make_quadratic",
+    "make_seismograms",
     "make_volcano_signals",
+    "save_seisbench",
     "split_events",
 ]

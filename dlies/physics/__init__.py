@@ -1,5 +1,5 @@
 """The science that the data generators rest on."""
 
-from dlies.physics import faults, lorenz63, rayleigh, seismicity, stress
+from dlies.physics import crust, faults, lorenz63, rayleigh, seismicity, stress
 
-__all__ = ["faults", "lorenz63", "rayleigh", "seismicity", "stress"]
+__all__ = ["crust", "faults", "lorenz63", "rayleigh", "seismicity", "stress"]

@@ -1,0 +1,384 @@
+"""Read (and write) data sets in the SeisBench layout with h5py, csv and NumPy (no torch).
+
+The layout (SeisBench documentation, "The SeisBench Data Format"), in which STEAD, INSTANCE,
+ETHZ and many other benchmark data sets are distributed:
+
+``metadata.csv``
+    One row per trace. ``trace_name`` is required; ``split`` (train/dev/test),
+    ``trace_sampling_rate_hz`` or ``trace_dt_s``, picks ``trace_<phase>_arrival_sample`` and
+    ``source_*``, ``path_*``, ``station_*`` columns are optional.
+``waveforms.hdf5``
+    Group ``data`` with one dataset per trace (``data/<trace_name>``), or *trace blocks*:
+    a trace name ``bucket4$0,:3,:15001`` means "dataset ``data/bucket4``, NumPy slice
+    ``[0, :3, :15001]``". Group ``data_format`` with ``dimension_order`` (e.g. ``CW``:
+    channels, then samples), ``component_order`` (e.g. ``ZNE``) and optionally
+    ``sampling_rate`` (Hz).
+Chunks
+    Large sets are split into ``metadata<chunk>.csv`` + ``waveforms<chunk>.hdf5`` pairs,
+    listed one per line in a file ``chunks`` (or found from the file names when it is absent).
+
+Phases: every column ``trace_<phase>_arrival_sample`` whose phase starts with P (or p) gives a
+P pick, with S (or s) an S pick; when several columns give one, the earliest wins.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from dlies.datasets.seismograms import COMPONENTS, Seismograms
+
+__all__ = ["load_seisbench", "save_seisbench"]
+
+_PICK_COLUMN = re.compile(r"^trace_(.+)_arrival_sample$")
+_MARK = "dlies.save_seisbench"
+_SLICE_PART = re.compile(r"^\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?(?::\s*(-?\d+)?\s*)?$")
+
+
+def _chunks(folder: Path) -> list[str]:
+    listed = folder / "chunks"
+    if listed.is_file():
+        names = [line.strip() for line in listed.read_text().splitlines() if line.strip()]
+        if names:
+            return names
+    if (folder / "waveforms.hdf5").is_file() or (folder / "metadata.csv").is_file():
+        return [""]
+    meta = {p.name[len("metadata") : -len(".csv")] for p in folder.glob("metadata*.csv")}
+    wave = {p.name[len("waveforms") : -len(".hdf5")] for p in folder.glob("waveforms*.hdf5")}
+    if not meta & wave:
+        raise FileNotFoundError(
+            f"{folder}: no SeisBench data set here (expected metadata.csv and waveforms.hdf5, "
+            f"or metadata<chunk>.csv and waveforms<chunk>.hdf5 pairs)"
+        )
+    return sorted(meta & wave)
+
+
+def _parse_slice(text: str, trace_name: str, path: Path) -> tuple:
+    """``"0,:3,:15001"`` -> (0, slice(None, 3), slice(None, 15001))."""
+    parts = []
+    for part in text.split(","):
+        m = _SLICE_PART.match(part)
+        if not m or not part.strip():
+            raise ValueError(f"{path}: trace {trace_name!r} has an invalid block slice {text!r}")
+        a, b, c = (int(g) if g is not None else None for g in m.groups())
+        parts.append(a if ":" not in part else slice(a, b, c))
+    return tuple(parts)
+
+
+def _decode(value) -> object:
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, np.ndarray) and value.dtype.kind in "SO":
+        return [v.decode() if isinstance(v, bytes) else str(v) for v in value.ravel()]
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return value.item()
+    return value
+
+
+def _data_format(h5, path: Path) -> dict:
+    if "data_format" not in h5:
+        raise ValueError(f"{path}: no 'data_format' group (needs component_order)")
+    fmt = {k: _decode(h5["data_format"][k][()]) for k in h5["data_format"].keys()}
+    order = fmt.get("component_order")
+    if order is None:
+        raise ValueError(f"{path}: data_format has no 'component_order'")
+    order = "".join(order) if isinstance(order, list) else str(order)
+    missing = [c for c in COMPONENTS if c not in order]
+    if missing:
+        raise ValueError(
+            f"{path}: data_format/component_order {order!r} is unknown: it lacks "
+            f"{', '.join(missing)} (need Z, N and E; rotate 1/2 components to N/E first)"
+        )
+    dims = fmt.get("dimension_order", "CW")
+    dims = "".join(dims) if isinstance(dims, list) else str(dims)
+    if sorted(dims) != ["C", "W"]:
+        raise ValueError(f"{path}: data_format/dimension_order {dims!r} must be CW or WC")
+    rate = fmt.get("sampling_rate")
+    return {"order": order, "dims": dims, "rate": None if rate is None else float(rate)}
+
+
+def _number(row: dict, key: str) -> float:
+    """A float from a metadata cell; lists like ``[3.1 4.0 2.2]`` give their mean; else NaN."""
+    text = (row.get(key) or "").strip()
+    if not text:
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        values = [float(v) for v in re.findall(r"-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?", text)]
+        return float(np.nanmean(values)) if values else math.nan
+
+
+def _first_of(row: dict, keys: tuple[str, ...]) -> float:
+    for key in keys:
+        value = _number(row, key)
+        if math.isfinite(value):
+            return value
+    return math.nan
+
+
+def _picks(row: dict, columns: list[tuple[str, str]]) -> tuple[float, float]:
+    best = {"P": math.inf, "S": math.inf}
+    for column, phase in columns:
+        value = _number(row, column)
+        if math.isfinite(value):
+            best[phase] = min(best[phase], value)
+    return best["P"], best["S"]
+
+
+def _read_rows(path: Path, split: str | None) -> tuple[list[dict], list[tuple[str, str]]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise ValueError(f"{path}: cannot read the metadata: {exc}") from exc
+    if "trace_name" not in header:
+        raise ValueError(f"{path}: no 'trace_name' column (columns: {', '.join(header)})")
+    if split is not None:
+        if "split" not in header:
+            raise ValueError(f"{path}: split={split!r} asked for, but there is no 'split' column")
+        rows = [r for r in rows if (r.get("split") or "").strip() == split]
+    columns = []
+    for name in header:
+        m = _PICK_COLUMN.match(name)
+        if m and m.group(1)[:1].upper() in "PS":
+            columns.append((name, m.group(1)[:1].upper()))
+    return rows, columns
+
+
+def load_seisbench(
+    path: str | Path,
+    *,
+    split: str | None = None,
+    samples: int | None = None,
+    p_offset: int | None = None,
+    limit: int | None = None,
+) -> Seismograms:
+    """Read a SeisBench data set into :class:`~dlies.datasets.Seismograms` (Z, N, E).
+
+    Parameters
+    ----------
+    path : str or Path
+        The data set's folder (``metadata.csv`` + ``waveforms.hdf5``, or chunks).
+    split : str, optional
+        Keep the rows whose ``split`` column equals it (``"train"``, ``"dev"``, ``"test"``).
+    samples : int, optional
+        Window length: traces are cut (or zero-padded) to it. Without it every trace must
+        have the same length.
+    p_offset : int, optional
+        Start each window ``p_offset`` samples before the trace's P pick (at 0 without one),
+        as PhaseNet's training windows do; needs ``samples``.
+    limit : int, optional
+        Read at most this many traces (after ``split``), in file order.
+
+    Returns
+    -------
+    Seismograms
+        Picks in samples of the returned windows (−1 when absent or outside);
+        ``distance_km`` from ``path_ep_distance_km`` or ``source_distance_km``,
+        ``back_azimuth_deg`` from ``path_back_azimuth_deg`` or ``back_azimuth_deg``,
+        ``depth_km``, ``magnitude`` and ``snr_db`` from ``source_depth_km``,
+        ``source_magnitude``, ``trace_snr_db`` (NaN when absent).
+
+    Raises
+    ------
+    FileNotFoundError
+        No data set in the folder, or a chunk with one of its two files missing.
+    ValueError
+        A missing column or trace, an unknown component or dimension order, mixed sampling
+        rates or lengths; the message names the file and the key.
+    """
+    import h5py
+
+    folder = Path(path)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{folder}: not a folder (a SeisBench data set is a folder)")
+    if p_offset is not None and samples is None:
+        raise ValueError("load_seisbench: p_offset needs samples (the window length)")
+    waves, meta, rates = [], defaultdict(list), set()
+    for chunk in _chunks(folder):
+        meta_path, wave_path = folder / f"metadata{chunk}.csv", folder / f"waveforms{chunk}.hdf5"
+        for p in (meta_path, wave_path):
+            if not p.is_file():
+                raise FileNotFoundError(f"{p}: missing (chunk {chunk!r} of {folder})")
+        rows, pick_columns = _read_rows(meta_path, split)
+        if limit is not None:
+            rows = rows[: max(0, limit - len(waves))]
+        if not rows:
+            continue
+        try:
+            h5 = h5py.File(wave_path, "r")
+        except OSError as exc:
+            raise OSError(f"{wave_path}: not a readable HDF5 file: {exc}") from exc
+        with h5:
+            fmt = _data_format(h5, wave_path)
+            if "data" not in h5:
+                raise ValueError(f"{wave_path}: no 'data' group")
+            cached: tuple[str, np.ndarray] | None = None  # the last block read
+            for row in rows:
+                name = row["trace_name"]
+                block, _, where = name.partition("$")
+                if block not in h5["data"]:
+                    raise ValueError(f"{wave_path}: trace {name!r} not found (no data/{block})")
+                if where:
+                    if cached is None or cached[0] != block:
+                        cached = (block, h5["data"][block][()])
+                    try:
+                        trace = cached[1][_parse_slice(where, name, wave_path)]
+                    except IndexError as exc:
+                        raise ValueError(f"{wave_path}: trace {name!r}: {exc}") from exc
+                else:
+                    trace = h5["data"][block][()]
+                trace = np.asarray(trace, dtype=np.float32)
+                if trace.ndim != 2:
+                    raise ValueError(
+                        f"{wave_path}: trace {name!r} has shape {trace.shape}, expected 2-D "
+                        f"({fmt['dims']})"
+                    )
+                if fmt["dims"] == "CW":
+                    trace = trace.T
+                if trace.shape[1] != len(fmt["order"]):
+                    raise ValueError(
+                        f"{wave_path}: trace {name!r} has {trace.shape[1]} components, "
+                        f"component_order is {fmt['order']!r}"
+                    )
+                trace = trace[:, [fmt["order"].index(c) for c in COMPONENTS]]
+                rate = _first_of(row, ("trace_sampling_rate_hz",))
+                if not math.isfinite(rate):
+                    dt = _number(row, "trace_dt_s")
+                    rate = 1.0 / dt if math.isfinite(dt) and dt > 0 else fmt["rate"]
+                if rate is None or not math.isfinite(rate):
+                    raise ValueError(
+                        f"{meta_path}: trace {name!r} has no sampling rate (data_format/"
+                        f"sampling_rate, trace_sampling_rate_hz or trace_dt_s)"
+                    )
+                rates.add(round(float(rate), 6))
+                p, s = _picks(row, pick_columns)
+                waves.append(trace)
+                meta["p"].append(p)
+                meta["s"].append(s)
+                meta["distance"].append(
+                    _first_of(row, ("path_ep_distance_km", "source_distance_km"))
+                )
+                meta["depth"].append(_first_of(row, ("source_depth_km",)))
+                meta["magnitude"].append(_first_of(row, ("source_magnitude",)))
+                meta["baz"].append(_first_of(row, ("path_back_azimuth_deg", "back_azimuth_deg")))
+                meta["snr"].append(_first_of(row, ("trace_snr_db", "trace_Z_snr_db")))
+    if not waves:
+        raise ValueError(f"{folder}: no traces" + (f" in split {split!r}" if split else ""))
+    if len(rates) > 1:
+        raise ValueError(f"{folder}: mixed sampling rates {sorted(rates)} Hz; resample first")
+    return _windows(folder, waves, meta, rates.pop(), samples, p_offset)
+
+
+def _windows(folder, waves, meta, rate, samples, p_offset) -> Seismograms:
+    lengths = {len(w) for w in waves}
+    if samples is None:
+        if len(lengths) > 1:
+            raise ValueError(
+                f"{folder}: traces of different lengths {sorted(lengths)[:5]}; pass samples="
+            )
+        samples = lengths.pop()
+    p_all, s_all = np.array(meta["p"]), np.array(meta["s"])
+    out = np.zeros((len(waves), samples, 3), np.float32)
+    p_idx, s_idx = np.full(len(waves), -1), np.full(len(waves), -1)
+    for i, w in enumerate(waves):
+        start = 0
+        if p_offset is not None and np.isfinite(p_all[i]):
+            start = max(0, int(round(p_all[i])) - p_offset)
+        piece = w[start : start + samples]
+        out[i, : len(piece)] = piece
+        for picks, idx in ((p_all, p_idx), (s_all, s_idx)):
+            if np.isfinite(picks[i]) and 0 <= round(picks[i]) - start < len(piece):
+                idx[i] = int(round(picks[i])) - start
+    return Seismograms(
+        waveforms=out,
+        p_index=p_idx,
+        s_index=s_idx,
+        distance_km=np.array(meta["distance"]),
+        depth_km=np.array(meta["depth"]),
+        magnitude=np.array(meta["magnitude"]),
+        back_azimuth_deg=np.array(meta["baz"]),
+        sampling_rate=float(rate),
+        snr_db=np.array(meta["snr"]),
+    )
+
+
+def save_seisbench(
+    data: Seismograms,
+    path: str | Path,
+    *,
+    split: str | np.ndarray = "test",
+    block_size: int = 1000,
+    overwrite: bool = False,
+) -> Path:
+    """Write ``data`` as a SeisBench data set (trace blocks, ``CW``, ``ZNE``) in folder ``path``.
+
+    Files are written atomically. An existing ``metadata.csv`` or ``waveforms.hdf5`` is
+    replaced only when it was written by this function (its HDF5 file carries the mark) or
+    ``overwrite=True``.
+    """
+    import h5py
+
+    from dlies.course import atomic_path, atomic_write_text
+
+    folder = Path(path)
+    meta_path, wave_path = folder / "metadata.csv", folder / "waveforms.hdf5"
+    if not overwrite and (meta_path.exists() or wave_path.exists()):
+        ours = False
+        try:
+            with h5py.File(wave_path, "r") as h5:
+                ours = h5.attrs.get("written_by") == _MARK
+        except OSError:
+            ours = False
+        if not ours:
+            raise FileExistsError(
+                f"{folder} holds a SeisBench data set this function did not write; pass "
+                f"overwrite=True or another path"
+            )
+    splits = np.broadcast_to(np.asarray(split), (len(data),))
+    rows, n = [], len(data)
+    with atomic_path(wave_path) as tmp:
+        with h5py.File(tmp, "w") as h5:
+            h5.attrs["written_by"] = _MARK
+            fmt = h5.create_group("data_format")
+            fmt["dimension_order"], fmt["component_order"] = "CW", COMPONENTS
+            fmt["sampling_rate"] = data.sampling_rate
+            group = h5.create_group("data")
+            for b, start in enumerate(range(0, n, block_size)):
+                block = data.waveforms[start : start + block_size].transpose(0, 2, 1)
+                group.create_dataset(f"bucket{b}", data=block)
+                for j in range(len(block)):
+                    i = start + j
+                    pick = lambda k: "" if k < 0 else str(int(k))  # noqa: E731
+                    rows.append(
+                        {
+                            "trace_name": f"bucket{b}${j},:3,:{block.shape[2]}",
+                            "split": str(splits[i]),
+                            "trace_sampling_rate_hz": data.sampling_rate,
+                            "trace_p_arrival_sample": pick(data.p_index[i]),
+                            "trace_s_arrival_sample": pick(data.s_index[i]),
+                            "path_ep_distance_km": data.distance_km[i],
+                            "path_back_azimuth_deg": data.back_azimuth_deg[i],
+                            "source_depth_km": data.depth_km[i],
+                            "source_magnitude": data.magnitude[i],
+                            "trace_snr_db": data.snr_db[i],
+                        }
+                    )
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]) if rows else ["trace_name"])
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(
+            {k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in r.items()}
+        )
+    atomic_write_text(meta_path, text.getvalue())
+    return folder

@@ -1,0 +1,151 @@
+"""Seismic background noise for :func:`~dlies.datasets.make_seismograms`, matched to BW.KW1.
+
+BW.KW1 (ObsPy's test data: 2.6 h of vertical ground motion at 100 Hz, counts) is the
+reference site. From it we take
+
+* its **average power spectrum** (Welch, 30-s segments): a microseism peak near 0.15–0.2 Hz,
+  some 60 times the amplitude of the noise above 1 Hz, and a narrow line at 15 Hz. Synthetic
+  noise is white Gaussian noise shaped to this spectrum (random phases);
+* **real segments** of the record, for the vertical component, wherever a window fits between
+  the transients (local events) that the record contains: 10-s stretches whose noise above
+  1 Hz is more than three times the median are masked, with 30 s on either side.
+
+All noise is expressed in units of KW1's median standard deviation above 1 Hz, so one unit
+is the site's usual high-frequency noise; the microseism makes the broadband standard
+deviation larger (and variable from hour to hour in the real record).
+
+``noise="cultural"`` adds a broad band of 2–12 Hz noise 10 dB above KW1's level (traffic,
+industry), the kind of site where the signal band itself is noisy.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import fft as sfft
+from scipy import signal as ssignal
+
+NOISE_KINDS = ("kw1", "kw1_synthetic", "cultural")
+KW1_RATE = 100.0
+_MASK_BLOCK_S = 10.0
+_MASK_FACTOR = 3.0
+_MASK_MARGIN_S = 30.0
+
+
+@dataclass(frozen=True)
+class KW1Noise:
+    """The KW1 record in noise units, where it is free of transients, and its spectrum."""
+
+    record: np.ndarray  # float32, counts / unit
+    usable: np.ndarray  # bool, per sample: no transient nearby
+    unit_counts: float  # counts per noise unit (median std above 1 Hz, 10-s blocks)
+    freqs: np.ndarray  # Hz
+    psd: np.ndarray  # one-sided power spectral density, unit**2 / Hz
+
+    @property
+    def transient_times_s(self) -> np.ndarray:
+        """Start times (s) of the masked stretches of the record."""
+        edges = np.flatnonzero(np.diff(self.usable.astype(np.int8)) == -1) + 1
+        return np.concatenate([[0] if not self.usable[0] else [], edges]) / KW1_RATE
+
+
+def _highpass(x: np.ndarray, rate: float, corner: float = 1.0) -> np.ndarray:
+    sos = ssignal.butter(4, corner, "highpass", fs=rate, output="sos")
+    return ssignal.sosfiltfilt(sos, x, axis=-1)
+
+
+@functools.lru_cache(maxsize=1)
+def kw1_noise() -> KW1Noise:
+    """Load BW.KW1 once per process, mask its transients, and measure its spectrum."""
+    from dlies.datasets.real_records import load_kw1
+
+    counts = load_kw1()
+    counts = counts - counts.mean()
+    block = int(_MASK_BLOCK_S * KW1_RATE)
+    hf = _highpass(counts, KW1_RATE)
+    n_blocks = len(hf) // block
+    rms = hf[: n_blocks * block].reshape(n_blocks, block).std(axis=1)
+    unit = float(np.median(rms))
+    loud = np.repeat(rms > _MASK_FACTOR * unit, block)
+    loud = np.append(loud, np.zeros(len(counts) - len(loud), bool))
+    margin = int(_MASK_MARGIN_S * KW1_RATE)
+    count = np.concatenate([[0], np.cumsum(loud)])
+    idx = np.arange(len(loud))
+    near_loud = count[np.minimum(idx + margin + 1, len(loud))] > count[np.maximum(idx - margin, 0)]
+    record = (counts / unit).astype(np.float32)
+    freqs, psd = ssignal.welch(record[~near_loud], fs=KW1_RATE, nperseg=3000)
+    return KW1Noise(record, ~near_loud, unit, freqs, psd)
+
+
+def noise_psd(freqs: np.ndarray, kind: str) -> np.ndarray:
+    """One-sided power spectral density (unit²/Hz) of the synthetic noise at ``freqs`` (Hz).
+
+    KW1's spectrum interpolated in log-log; beyond its 50 Hz Nyquist frequency it is held at
+    its last value.
+    """
+    if kind not in NOISE_KINDS:
+        raise ValueError(f"noise must be one of {NOISE_KINDS}, got {kind!r}")
+    ref = kw1_noise()
+    f_ref, p_ref = ref.freqs[1:], np.maximum(ref.psd[1:], 1e-12)
+    f = np.clip(np.asarray(freqs, float), f_ref[0], f_ref[-1])
+    psd = np.exp(np.interp(np.log(f), np.log(f_ref), np.log(p_ref)))
+    if kind == "cultural":
+        # 2-12 Hz band, 10 dB above KW1's median level in that band, smooth edges.
+        band = (f_ref >= 2) & (f_ref <= 12)
+        level = 10.0 * np.median(p_ref[band])
+        taper = 0.5 * (np.tanh((f - 2.0) / 0.4) - np.tanh((f - 12.0) / 1.5))
+        psd = psd + level * taper
+    return psd
+
+
+def synthetic_noise(
+    rng: np.random.Generator, shape: tuple[int, ...], sampling_rate: float, kind: str
+) -> np.ndarray:
+    """Gaussian noise with the spectrum of :func:`noise_psd`, float32, last axis = time."""
+    samples = shape[-1]
+    white = rng.standard_normal(shape, dtype=np.float32)
+    freqs = sfft.rfftfreq(samples, 1.0 / sampling_rate)
+    # White noise of unit variance has one-sided PSD 2/fs; scale its spectrum to the target.
+    gain = np.sqrt(noise_psd(freqs, kind) * sampling_rate / 2.0).astype(np.float32)
+    gain[0] = 0.0  # no DC offset
+    return sfft.irfft(sfft.rfft(white, axis=-1) * gain, n=samples, axis=-1).astype(np.float32)
+
+
+def kw1_segments(
+    rng: np.random.Generator,
+    n: int,
+    samples: int,
+    *,
+    span: tuple[float, float] = (0.0, 1.0),
+) -> np.ndarray:
+    """``n`` real, transient-free KW1 segments of ``samples`` samples (n, samples), float32.
+
+    ``span`` restricts the starts to a fraction of the record (e.g. (0, 0.6) for training
+    and (0.6, 1) for testing, so that the two never share noise). Each segment is demeaned.
+    """
+    ref = kw1_noise()
+    total = len(ref.record)
+    lo, hi = int(span[0] * total), int(span[1] * total)
+    bad = np.concatenate([[0], np.cumsum(~ref.usable)])
+    starts = np.arange(lo, max(lo, hi - samples + 1))
+    starts = starts[bad[starts + samples] - bad[starts] == 0]
+    if len(starts) == 0:
+        raise ValueError(
+            f"no transient-free KW1 segment of {samples} samples in span {span} of the record"
+        )
+    chosen = rng.choice(starts, size=n)
+    seg = ref.record[chosen[:, None] + np.arange(samples)]
+    return seg - seg.mean(axis=1, keepdims=True)
+
+
+def highpass_power(x: np.ndarray, sampling_rate: float, corner: float = 1.0) -> np.ndarray:
+    """Mean square of ``x`` above ``corner`` Hz along the last axis (Parseval on the rfft)."""
+    samples = x.shape[-1]
+    spec = np.abs(sfft.rfft(x, axis=-1)) ** 2
+    freqs = sfft.rfftfreq(samples, 1.0 / sampling_rate)
+    weight = np.where(freqs >= corner, 2.0, 0.0)
+    if samples % 2 == 0:
+        weight[-1] = 1.0 if freqs[-1] >= corner else 0.0
+    return (spec * weight).sum(axis=-1) / samples**2

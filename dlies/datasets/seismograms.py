@@ -1,0 +1,337 @@
+r"""Synthetic three-component seismograms of local earthquakes, with their P and S picks.
+
+:func:`make_seismograms` draws windows like those a phase picker (PhaseNet: 30 s at 100 Hz,
+Z/N/E) or a detector (ConvNetQuake: 10 s) is trained on. The law that generates them:
+
+* **Sources**: local earthquakes at random epicentral distance (uniform in
+  ``distance_km``), depth (uniform in ``depth_km``) and back-azimuth (uniform), or at given
+  epicentres; moment magnitudes from a Gutenberg–Richter law (b = 1) truncated to
+  ``magnitude``; Brune :math:`\omega^{-2}` spectra with 3 MPa stress drop
+  (:mod:`~dlies.datasets.seismogram_sources`).
+* **Travel times**: first arrivals of P and S (direct or head waves) through a layered
+  crust, :data:`~dlies.physics.crust.GENERIC_CRUST` by default
+  (:func:`~dlies.physics.crust.first_arrival`); the S − P time is that of the model.
+* **Propagation**: geometric spreading :math:`1/R`, path attenuation
+  :math:`e^{-\pi f T/Q}` and site attenuation :math:`e^{-\pi f \kappa_0}`; a coda on all
+  components that decays over the duration of Lee et al. (1972).
+* **Polarisation**: P on the vertical and radial components (incidence angle from the ray
+  parameter, with a 3 km/s near-surface P speed that bends rays towards the vertical), SV on
+  radial and vertical, SH on transverse, with random radiation coefficients; radial and
+  transverse rotated to N and E from the back-azimuth (P moves away from the source when the
+  vertical moves up).
+* **Noise**: BW.KW1's spectrum, with real KW1 segments on Z
+  (:mod:`~dlies.datasets.seismogram_noise`); waveforms are in units of KW1's usual noise
+  above 1 Hz. A fraction ``noise_fraction`` of the windows hold noise only.
+* **Signal-to-noise ratio**, in dB: 10 log10 of the mean square of the event's vertical
+  motion in the 2 s after the P onset over the mean square of the vertical noise above 1 Hz.
+  Either drawn uniformly in ``snr_db`` (the signal is scaled to it) or, with
+  ``snr_db=None``, set by the physics: the signal in m/s over a site noise of
+  ``noise_velocity_m_s`` above 1 Hz, so that amplitude grows with magnitude and falls with
+  distance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from dlies.datasets import seismogram_noise as _noise
+from dlies.datasets import seismogram_sources as _src
+from dlies.datasets._validate import check_n, check_nonnegative, check_range
+from dlies.physics.crust import GENERIC_CRUST, CrustalModel, first_arrival
+
+__all__ = ["Seismograms", "make_seismograms"]
+
+COMPONENTS = "ZNE"
+NEAR_SURFACE_VP_KM_S = 3.0
+SNR_WINDOW_S = 2.0
+P_CODA, S_CODA = 0.25, 0.5  # peak coda amplitude per component, relative to the direct phase
+_CHUNK = 256
+
+
+@dataclass
+class Seismograms:
+    """Three-component windows with their picks and source parameters.
+
+    Attributes
+    ----------
+    waveforms : numpy.ndarray
+        (n, samples, 3) float32, components Z, N, E.
+    p_index, s_index : numpy.ndarray
+        (n,) int, sample of the P and S onsets; −1 when the phase is not in the window.
+    distance_km, depth_km, magnitude, back_azimuth_deg : numpy.ndarray
+        (n,) float, epicentral distance, source depth, magnitude and back-azimuth (degrees
+        clockwise from north, from the station towards the source); NaN when unknown or for
+        noise windows.
+    sampling_rate : float
+        Hz.
+    snr_db : numpy.ndarray
+        (n,) float, signal-to-noise ratio in dB (definition in the module docstring for
+        synthetic data; the data set's own for loaded data); NaN for noise windows.
+    """
+
+    waveforms: np.ndarray
+    p_index: np.ndarray
+    s_index: np.ndarray
+    distance_km: np.ndarray
+    depth_km: np.ndarray
+    magnitude: np.ndarray
+    back_azimuth_deg: np.ndarray
+    sampling_rate: float
+    snr_db: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.waveforms)
+
+    @property
+    def is_event(self) -> np.ndarray:
+        """True for windows that contain a P or an S onset."""
+        return (self.p_index >= 0) | (self.s_index >= 0)
+
+    @property
+    def times(self) -> np.ndarray:
+        """Time of each sample from the window start (s)."""
+        return np.arange(self.waveforms.shape[1]) / self.sampling_rate
+
+    def subset(self, index) -> Seismograms:
+        """The windows selected by ``index`` (a slice, integer array or boolean mask)."""
+        kwargs = {
+            f.name: getattr(self, f.name)
+            if f.name == "sampling_rate"
+            else getattr(self, f.name)[index]
+            for f in fields(self)
+        }
+        return Seismograms(**kwargs)
+
+
+def _gutenberg_richter(rng: np.random.Generator, n: int, low: float, high: float) -> np.ndarray:
+    """Magnitudes with b = 1 on [low, high] (inverse transform of the truncated law)."""
+    u = rng.random(n)
+    return low - np.log10(1.0 - u * (1.0 - 10.0 ** (-(high - low))))
+
+
+def _event_block(rng, meta: dict, crust: CrustalModel, rate: float, samples: int) -> np.ndarray:
+    """Signals (m, 3, samples) of one block of events, in m/s."""
+    m = len(meta["magnitude"])
+    t = np.arange(samples) / rate
+    freqs = np.fft.rfftfreq(samples, 1.0 / rate)
+    hypo = np.hypot(meta["distance_km"], meta["depth_km"])
+    vs_top = crust.velocities("S")[0]
+    fc_s = _src.brune_corner_frequency(meta["magnitude"], vs_top)
+    fc_p = _src.P_CORNER_RATIO * fc_s
+    radiation_p = rng.uniform(0.3, 1.0, m) * rng.choice([-1.0, 1.0], m)
+    radiation_s = rng.uniform(0.3, 1.0, m)
+    sv_angle = rng.uniform(0.0, 2 * np.pi, m)
+    spec_p = _src.velocity_spectrum(
+        freqs, meta["magnitude"], hypo, fc_p, meta["tp"] / crust.q_p, crust.kappa_s,
+        crust.velocities("P")[0], radiation_p,
+    )  # fmt: skip
+    spec_s = _src.velocity_spectrum(
+        freqs, meta["magnitude"], hypo, fc_s, meta["ts"] / crust.q_s, crust.kappa_s,
+        vs_top, radiation_s,
+    )  # fmt: skip
+    series_p = _src.shaped_noise(rng, spec_p, samples)
+    series_s = _src.shaped_noise(rng, np.repeat(spec_s[:, None], 5, axis=1), samples)
+    sv, sh, coda = series_s[:, 0], series_s[:, 1], series_s[:, 2:]
+
+    dur_p = 1.0 / fc_p + 0.02 * hypo
+    dur_s = 1.0 / fc_s + 0.05 * hypo
+    on_p, on_s = meta["p_onset"], meta["s_onset"]
+    env_p, int_p = _src.phase_envelope(t, on_p, np.clip(0.1 * dur_p, 0.02, 0.3), dur_p / 2)
+    env_s, int_s = _src.phase_envelope(t, on_s, np.clip(0.1 * dur_s, 0.02, 0.3), dur_s / 2)
+    amp_p = np.sqrt(_src.spectral_energy(spec_p, freqs) / int_p) * np.sign(radiation_p)
+    amp_s = np.sqrt(_src.spectral_energy(spec_s, freqs) / int_s)
+    p_wave = (amp_p[:, None] * env_p) * series_p
+    s_env = amp_s[:, None] * env_s
+    coda_decay = _src.coda_duration_s(meta["magnitude"], meta["distance_km"]) / 6.0
+    # Scattered energy builds up over the phase's duration and decays with the coda.
+    coda_env = P_CODA * np.abs(amp_p)[:, None] * _src.coda_envelope(
+        t, on_p, dur_p, coda_decay
+    ) + S_CODA * amp_s[:, None] * _src.coda_envelope(t, on_s, dur_s, coda_decay)
+
+    sin_ip = np.clip(meta["p_ray"] * NEAR_SURFACE_VP_KM_S, 0, 1)
+    sin_is = np.clip(meta["s_ray"] * NEAR_SURFACE_VP_KM_S / crust.vp_vs, 0, 1)
+    cos_ip, cos_is = np.sqrt(1 - sin_ip**2), np.sqrt(1 - sin_is**2)
+    sv_wave = (np.cos(sv_angle)[:, None] * s_env) * sv
+    sh_wave = (np.sin(sv_angle)[:, None] * s_env) * sh
+    z = cos_ip[:, None] * p_wave - sin_is[:, None] * sv_wave
+    r = sin_ip[:, None] * p_wave + cos_is[:, None] * sv_wave
+    baz = np.radians(meta["back_azimuth_deg"])[:, None]
+    north = -r * np.cos(baz) + sh_wave * np.sin(baz)
+    east = -r * np.sin(baz) - sh_wave * np.cos(baz)
+    out = np.stack([z, north, east], axis=1) + coda_env[:, None, :] * coda
+    return out.astype(np.float32)
+
+
+def _check_choice(name: str, value, choices) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
+
+
+def make_seismograms(
+    n_samples: int,
+    *,
+    sampling_rate: float = 100.0,
+    duration: float = 30.0,
+    noise_fraction: float = 0.1,
+    epicentres: np.ndarray | None = None,
+    snr_db: tuple[float, float] | None = (-5.0, 25.0),
+    distance_km: tuple[float, float] = (5.0, 120.0),
+    depth_km: tuple[float, float] = (2.0, 20.0),
+    magnitude: tuple[float, float] = (0.5, 3.5),
+    crust: CrustalModel = GENERIC_CRUST,
+    noise: str = "kw1",
+    noise_span: tuple[float, float] = (0.0, 1.0),
+    p_onset_s: tuple[float, float] | None = None,
+    noise_velocity_m_s: float = 1e-8,
+    random_state: int | np.random.Generator | None = None,
+) -> Seismograms:
+    """Synthetic three-component windows of local earthquakes and noise (law: module doc).
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of windows.
+    sampling_rate : float, default 100
+        Hz.
+    duration : float, default 30
+        Window length (s).
+    noise_fraction : float, default 0.1
+        Fraction of the windows that hold noise only (rounded to a count, placed at random).
+    epicentres : array (n_samples, 2), optional
+        East and north (km) of each window's epicentre from the station; overrides
+        ``distance_km`` and the random back-azimuth. Noise windows ignore their row.
+    snr_db : (low, high) or None, default (-5, 25)
+        Range of the uniformly drawn SNR (dB); None for the physical amplitude.
+    distance_km, depth_km : (low, high)
+        Ranges of epicentral distance and depth (km), drawn uniformly.
+    magnitude : (low, high), default (0.5, 3.5)
+        Moment magnitudes, Gutenberg–Richter with b = 1.
+    crust : CrustalModel, default GENERIC_CRUST
+        Velocities and attenuation (:mod:`dlies.physics.crust`).
+    noise : {"kw1", "kw1_synthetic", "cultural"}
+        Real KW1 on Z and synthetic KW1-like noise on N, E; synthetic KW1-like on all three;
+        or synthetic with an extra 2–12 Hz band (:mod:`dlies.datasets.seismogram_noise`).
+        Real segments need ``sampling_rate`` = 100 Hz; otherwise Z noise is synthetic too.
+    noise_span : (start, end), default (0, 1)
+        Fraction of the KW1 record the real segments come from.
+    p_onset_s : (low, high), optional
+        Range of the P onset time in the window (s); default (1, 0.4 × duration).
+    noise_velocity_m_s : float, default 1e-8
+        Ground-velocity noise above 1 Hz (m/s) of one noise unit, with ``snr_db=None``.
+    random_state : int, Generator or None
+
+    Returns
+    -------
+    Seismograms
+    """
+    n = check_n("n_samples", n_samples)
+    rate = check_nonnegative("sampling_rate", sampling_rate)
+    length = check_nonnegative("duration", duration)
+    samples = int(round(rate * length))
+    if rate <= 0 or samples < int(4 * rate):
+        raise ValueError(f"need sampling_rate > 0 and duration >= 4 s, got {rate}, {length}")
+    frac = check_nonnegative("noise_fraction", noise_fraction)
+    if frac > 1:
+        raise ValueError(f"noise_fraction must be in [0, 1], got {noise_fraction!r}")
+    snr_range = None if snr_db is None else check_range("snr_db", snr_db)
+    dist_range = check_range("distance_km", distance_km)
+    depth_range = check_range("depth_km", depth_km)
+    mag_range = check_range("magnitude", magnitude)
+    span = check_range("noise_span", noise_span)
+    onset_range = check_range("p_onset_s", p_onset_s or (1.0, 0.4 * length))
+    if onset_range[0] < 0 or onset_range[1] > length - 1.0 / rate:
+        raise ValueError(f"p_onset_s must lie in [0, duration), got {onset_range}")
+    if depth_range[0] < 0 or dist_range[0] < 0:
+        raise ValueError("distance_km and depth_km must be >= 0")
+    if not isinstance(crust, CrustalModel):
+        raise TypeError(f"crust must be a CrustalModel, got {type(crust).__name__}")
+    _check_choice("noise", noise, _noise.NOISE_KINDS)
+    noise_level = check_nonnegative("noise_velocity_m_s", noise_velocity_m_s)
+    if noise_level <= 0:
+        raise ValueError("noise_velocity_m_s must be > 0")
+    if epicentres is not None:
+        epicentres = np.asarray(epicentres, float)
+        if epicentres.shape != (n, 2) or not np.all(np.isfinite(epicentres)):
+            raise ValueError(
+                f"epicentres must be a finite (n_samples, 2) array of east, north in km, got "
+                f"shape {epicentres.shape}"
+            )
+    rng = np.random.default_rng(random_state)
+
+    is_noise = np.zeros(n, bool)
+    is_noise[rng.permutation(n)[: int(round(frac * n))]] = True
+    if epicentres is None:
+        distance = rng.uniform(*dist_range, n)
+        baz = rng.uniform(0.0, 360.0, n)
+    else:
+        distance = np.hypot(epicentres[:, 0], epicentres[:, 1])
+        baz = np.degrees(np.arctan2(epicentres[:, 0], epicentres[:, 1])) % 360.0
+    depth = rng.uniform(*depth_range, n)
+    mags = _gutenberg_richter(rng, n, *mag_range)
+    tp, p_ray = first_arrival(crust, distance, depth, "P")
+    ts, s_ray = first_arrival(crust, distance, depth, "S")
+    p_index = rng.integers(int(np.ceil(onset_range[0] * rate)), int(onset_range[1] * rate) + 1, n)
+    p_onset = p_index / rate
+    s_onset = p_onset + (ts - tp)
+    s_index = np.round(s_onset * rate).astype(int)
+    s_index[s_index >= samples] = -1
+    target_snr = rng.uniform(*snr_range, n) if snr_range is not None else None
+
+    # Noise: real KW1 on Z where it fits, KW1-like synthetic noise elsewhere.
+    wave = np.empty((n, samples, 3), np.float32)
+    real_z = noise == "kw1" and rate == _noise.KW1_RATE
+    kind = "kw1" if noise == "kw1_synthetic" else noise
+    snr_out = np.full(n, np.nan)
+    for start in range(0, n, _CHUNK):
+        block = np.arange(start, min(n, start + _CHUNK))
+        noise_block = _noise.synthetic_noise(rng, (len(block), 3, samples), rate, kind)
+        if real_z:
+            noise_block[:, 0] = _noise.kw1_segments(rng, len(block), samples, span=span)
+        events = block[~is_noise[block]]
+        if len(events):
+            meta = {
+                "magnitude": mags[events],
+                "distance_km": distance[events],
+                "depth_km": depth[events],
+                "back_azimuth_deg": baz[events],
+                "tp": tp[events],
+                "ts": ts[events],
+                "p_ray": p_ray[events],
+                "s_ray": s_ray[events],
+                "p_onset": p_onset[events],
+                "s_onset": s_onset[events],
+            }
+            signal = _event_block(rng, meta, crust, rate, samples)
+            rows = events - start
+            win = p_index[events][:, None] + np.arange(int(SNR_WINDOW_S * rate))
+            win = np.clip(win, 0, samples - 1)
+            sig_power = np.mean(np.take_along_axis(signal[:, 0], win, axis=1) ** 2, axis=1)
+            noise_power = _noise.highpass_power(noise_block[rows, 0], rate)
+            if target_snr is None:
+                signal /= noise_level
+                sig_power /= noise_level**2
+                snr_out[events] = 10 * np.log10(sig_power / noise_power)
+            else:
+                raw = 10 * np.log10(sig_power / noise_power)
+                gain = 10.0 ** ((target_snr[events] - raw) / 20.0)
+                signal *= gain[:, None, None].astype(np.float32)
+                snr_out[events] = target_snr[events]
+            noise_block[rows] += signal
+        wave[block] = noise_block.transpose(0, 2, 1)
+
+    nan = np.where(is_noise, np.nan, 1.0)
+    p_index = np.where(is_noise, -1, p_index)
+    s_index = np.where(is_noise, -1, s_index)
+    return Seismograms(
+        waveforms=wave,
+        p_index=p_index.astype(np.int64),
+        s_index=s_index.astype(np.int64),
+        distance_km=distance * nan,
+        depth_km=depth * nan,
+        magnitude=mags * nan,
+        back_azimuth_deg=baz * nan,
+        sampling_rate=float(rate),
+        snr_db=snr_out,
+    )
