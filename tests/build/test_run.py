@@ -1,0 +1,237 @@
+"""dlies.build.run on tiny notebooks written here, in real kernels (a few seconds each).
+
+Two runs share a build folder: a first one over a failing and a passing notebook with
+``continue_on_error``, then a re-run of the passing one after its source changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from dlies import build
+
+PASSING, FAILING = "01_passes", "00_fails"
+
+
+def _passing(figure: str) -> nbformat.NotebookNode:
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# A notebook that passes"),
+            new_code_cell(
+                "import os, sys\nimport dlies\nprint('EXE=' + sys.executable)\n"
+                "print('QUICK=' + os.environ['DLIES_QUICK'])\n"
+                "print('BUILD=' + os.environ['DLIES_BUILD'])"
+            ),
+            new_code_cell(
+                "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\n"
+                "ax.plot([0, 1], [1, 3])\nax.set_xlabel('x (m)')\nax.set_ylabel('y (m)')\n"
+                f"dlies.course.savefig(fig, '{figure}', formats=('png', 'svg'),"
+                f" lecture='{PASSING}')"
+            ),
+            new_code_cell(
+                f"dlies.course.record('slope', 2.0, interval=(1.8, 2.2), interval_method='made up',"
+                f" reference=2.1, source='made up', threshold=1.5, lecture='{PASSING}')\n"
+                f"dlies.course.record('misfit', 0.5, threshold=0.1, higher_is_better=False, "
+                f"lecture='{PASSING}')"
+            ),
+        ]
+    )
+
+
+def _write_sources(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    failing = new_notebook(
+        cells=[
+            new_markdown_cell("# A notebook that fails"),
+            new_code_cell("import os\nprint('QUICK=' + os.environ['DLIES_QUICK'])"),
+            new_markdown_cell("The next cell raises."),
+            new_code_cell("y = 2\nraise ValueError('boom in the known cell')"),
+            new_code_cell("print('never reached')"),
+        ]
+    )
+    nbformat.write(_passing("line"), folder / f"{PASSING}.ipynb")
+    nbformat.write(failing, folder / f"{FAILING}.ipynb")
+
+
+def _outputs_text(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    return "".join(
+        str(o.get("text", "")) for c in nb.cells if c.cell_type == "code" for o in c.outputs
+    )
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("run")
+    sources, out = root / "lectures", root / "build"
+    _write_sources(sources)
+    before = _files(sources)
+    first = build.run([str(sources)], out=out, quick=True, continue_on_error=True, progress=False)
+    after_first = _files(out)
+    nbformat.write(_passing("curve"), sources / f"{PASSING}.ipynb")  # the lecture changed
+    second = build.run([PASSING], out=out, notebooks_dir=sources, progress=False)
+    return {
+        "first": first,
+        "second": second,
+        "out": out.resolve(),
+        "sources": sources,
+        "before": before,
+        "after_first": after_first,
+    }
+
+
+def test_first_run_reports_the_failure_and_continues(runs):
+    first = runs["first"]
+    assert first.exit_code == 1 and first.not_run == [] and not first.interrupted
+    done = {r.lecture: r for r in first.runs}
+    assert done[PASSING].status == "ok" and done[PASSING].seconds > 0
+    bad = done[FAILING]
+    assert bad.status == "failed" and bad.failed_cell == 4
+    assert "failed at cell 4 of 5 (code cell 2 of 3)" in bad.error
+    assert "raise ValueError" in bad.error and "ValueError: boom in the known cell" in bad.error
+
+
+def test_kernel_is_this_environment_in_the_asked_mode(runs):
+    text = _outputs_text(runs["out"] / "notebooks" / f"{PASSING}.ipynb")
+    assert (
+        f"EXE={Path(sys.executable)}" in text or f"EXE={os.path.realpath(sys.executable)}" in text
+    )
+    assert "QUICK=0" in text and f"BUILD={runs['out']}" in text  # second run: full mode
+    failing = _outputs_text(runs["out"] / "notebooks" / f"{FAILING}.ipynb")
+    assert "QUICK=1" in failing  # first run: quick mode
+
+
+def test_partial_copy_of_the_failing_notebook(runs):
+    nb = nbformat.read(runs["out"] / "notebooks" / f"{FAILING}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [o.output_type for o in code[1].outputs] == ["error"]
+    assert code[1].outputs[0].ename == "ValueError"
+    assert code[2].outputs == [] and code[2].execution_count is None, "ran past the failure"
+
+
+def test_re_run_replaces_its_own_outputs_and_keeps_the_others(runs):
+    out, first_files = runs["out"], runs["after_first"]
+    assert runs["second"].exit_code == 0
+    figures = sorted(p.name for p in (out / "figures" / PASSING).iterdir())
+    assert figures == ["curve.png", "curve.svg"], "the first run's figures survived"
+    for rel in (f"notebooks/{FAILING}.ipynb", f"html/{FAILING}.html", f"logs/{FAILING}.log"):
+        assert (out / rel).read_bytes() == first_files[rel]
+    manifest = json.loads((out / ".dlies" / "manifest.json").read_text())
+    assert f"figures/{PASSING}/curve.png" in manifest["lectures"][PASSING]["files"]
+    assert f"figures/{PASSING}/line.png" not in manifest["lectures"][PASSING]["files"]
+    assert f"notebooks/{FAILING}.ipynb" in manifest["lectures"][FAILING]["files"]
+
+
+def test_results_tables_carry_intervals(runs):
+    out = runs["out"]
+    entries = json.loads((out / "results.json").read_text())
+    mine = {e["metric"]: e for e in entries if e["lecture"] == PASSING}
+    assert set(mine) == {"slope", "misfit"}
+    assert mine["slope"]["low"] == 1.8 and mine["slope"]["high"] == 2.2
+    assert mine["slope"]["interval_method"] == "made up" and mine["slope"]["passed"] is True
+    assert mine["misfit"]["passed"] is False and mine["misfit"]["low"] is None
+    md = (out / "results.md").read_text()
+    assert "| 01_passes | slope | 2 | [1.8, 2.2] | made up | 2.1 | made up | 1.5 | yes |" in md
+
+
+def test_index_and_runs_record(runs):
+    out = runs["out"]
+    index = (out / "index.html").read_text()
+    for target in (
+        f"html/{PASSING}.html",
+        f"html/{FAILING}.html",
+        f"notebooks/{PASSING}.ipynb",
+        f"figures/{PASSING}/curve.png",
+        f"logs/{FAILING}.log",
+        "results.md",
+    ):
+        assert f'href="{target}"' in index, target
+    assert "line.png" not in index and "boom in the known cell" in index
+    records = {r["lecture"]: r for r in json.loads((out / "runs.json").read_text())}
+    assert records[PASSING]["status"] == "ok" and records[PASSING]["mode"] == "full"
+    assert records[FAILING]["status"] == "failed" and records[FAILING]["mode"] == "quick"
+    assert records[PASSING]["device"] and records[PASSING]["device"] in index
+    assert f"{records[PASSING]['seconds']:.1f} s" in index
+
+
+def test_sources_are_only_read(runs):
+    now = _files(runs["sources"])
+    assert now[f"{FAILING}.ipynb"] == runs["before"][f"{FAILING}.ipynb"]
+    assert sorted(now) == sorted(runs["before"])
+
+
+def test_stops_at_the_first_failure(tmp_path):
+    _write_sources(tmp_path / "lectures")
+    outcome = build.run(
+        [], out=tmp_path / "out", notebooks_dir=tmp_path / "lectures", quick=True, progress=False
+    )
+    assert outcome.exit_code == 1
+    assert [p.stem for p in outcome.not_run] == [PASSING]
+    assert not (tmp_path / "out" / "notebooks" / f"{PASSING}.ipynb").exists()
+    assert json.loads((tmp_path / "out" / "results.json").read_text()) == []
+
+
+def test_unreadable_notebook_is_a_failed_run(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    bad = tmp_path / "nbs" / "04_broken.ipynb"
+    bad.write_text("{not json")
+    outcome = build.run([str(bad)], out=tmp_path / "out", progress=False)
+    assert outcome.exit_code == 1 and "is not a readable notebook" in outcome.runs[0].error
+    assert bad.read_text() == "{not json"
+    assert "04_broken" in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_ctrl_c_interrupts_the_kernel_and_keeps_the_partial_copy(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    nb = new_notebook(
+        cells=[
+            new_code_cell("open('started', 'w').close()\nimport time\ntime.sleep(300)"),
+            new_code_cell("print('never reached')"),
+        ]
+    )
+    nbformat.write(nb, tmp_path / "nbs" / "09_slow.ipynb")
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        "-m",
+        "dlies.cli",
+        "run",
+        str(tmp_path / "nbs"),
+        "--out",
+        str(out),
+        "--no-progress",
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not (out / "work" / "09_slow" / "started").exists():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[0]
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        text = proc.communicate(timeout=120)[0]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, text
+    record = json.loads((out / "runs.json").read_text())[0]
+    assert record["status"] == "interrupted" and "interrupted (Ctrl-C)" in text
+    nb = nbformat.read(out / "notebooks" / "09_slow.ipynb", as_version=4)
+    assert nb.cells[1].execution_count is None
+    manifest = json.loads((out / ".dlies" / "manifest.json").read_text())
+    assert "notebooks/09_slow.ipynb" in manifest["lectures"]["09_slow"]["files"]
