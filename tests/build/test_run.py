@@ -187,14 +187,26 @@ def test_stops_at_the_first_failure(tmp_path):
     assert json.loads((tmp_path / "out" / "results.json").read_text()) == []
 
 
-def test_unreadable_notebook_is_a_failed_run(tmp_path):
+def test_unreadable_notebook_and_cell_timeout_are_failed_runs(tmp_path):
     (tmp_path / "nbs").mkdir()
     bad = tmp_path / "nbs" / "04_broken.ipynb"
     bad.write_text("{not json")
-    outcome = build.run([str(bad)], out=tmp_path / "out", progress=False)
-    assert outcome.exit_code == 1 and "is not a readable notebook" in outcome.runs[0].error
+    slow = new_notebook(cells=[new_code_cell("import time\ntime.sleep(60)")])
+    nbformat.write(slow, tmp_path / "nbs" / "05_slow.ipynb")
+    outcome = build.run(
+        [str(tmp_path / "nbs")],
+        out=tmp_path / "out",
+        timeout=2,
+        continue_on_error=True,
+        progress=False,
+    )
+    broken, timed_out = outcome.runs
+    assert outcome.exit_code == 1 and "is not a readable notebook" in broken.error
     assert bad.read_text() == "{not json"
-    assert "04_broken" in (tmp_path / "out" / "index.html").read_text()
+    assert timed_out.status == "failed" and timed_out.failed_cell == 1
+    assert "CellTimeoutError" in timed_out.error and "timed out" in timed_out.error
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "04_broken" in index and "05_slow" in index
 
 
 def test_ctrl_c_interrupts_the_kernel_and_keeps_the_partial_copy(tmp_path):
