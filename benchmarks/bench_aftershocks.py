@@ -1,36 +1,22 @@
-"""Benchmark: streaming a DeVries-size HDF5 file through ``aftershock_dataset``.
+"""Benchmark: one training epoch of lecture 08's network, fed in memory or in blocks.
 
-Writes a file of the real ``Training.h5`` shape (4 743 090 rows; ``aftershocksyn`` and the six
-``stresses_full_*`` as contiguous 1-D float64 datasets, about 265 MB; random values, about 2 %
-positive labels), then measures, each in a fresh subprocess so that peak memory is clean:
+Writes a file in the schema of the real ``Training.h5`` (4 743 090 rows by default: 1-D
+float64 ``aftershocksyn`` and six ``stresses_full_*``; random stresses, about 2 % positive
+labels) and trains ``dlies.models.devries_network`` (Adadelta, binary cross-entropy) for one
+epoch of ``aftershock_dataset``'s balanced batches of 3 500 (one pass over the negatives),
+fed two ways:
 
-* ``raw h5py, blocks``: every dataset read block by block (32 768 rows, the stream's block)
-  into one reused buffer with ``read_direct``, nothing else done;
-* ``raw h5py, whole``: each dataset read at once (``f[key][()]``), as the paper's code did;
-* ``stream, unbalanced``: a pass of ``aftershock_dataset(balanced=False)`` (every row becomes
-  a 12-feature float32 row in a batch of 3 500, shuffled within windows of 8 blocks);
-* ``stream, balanced``: a pass of the paper's balanced batches (every negative row once, the
-  positives cycled from the pool: about twice as many rows come out as the file holds).
+* ``memory``: the default, the file read once into float32 arrays, batches gathered by
+  TensorFlow from those tensors;
+* ``blocks``: the block generator forced with a ``memory_budget`` of half the file's input
+  size, the file read block by block during the epoch.
 
-The stream is consumed in graph mode (``Dataset.reduce``), as ``model.fit`` consumes it.
-
-Every reader makes two passes in its subprocess. ``first``: the stream's construction (one
-validating pass over the file: NaN/inf, labels, counts, the pool of positives; also shown
-alone as ``setup``) plus its first pass, which also traces the reduction; for the raw readers
-their first read, into memory the process has never used. ``steady``: the second pass, what
-every later training epoch sees (and a second raw read of a file already read once). Rows
-per second are given both as file rows and as rows out of the stream, over the steady pass.
-The stream is also timed as training with ``repeat=True`` and ``steps_per_epoch`` draws it:
-one pass worth of batches from a long-lived iterator, pulled inside a ``tf.function`` (median
-of the second and third such pass). The difference matters: with tf.data's autotuning on (the
-default), destroying an iterator waits for the autotune thread's next tick, which comes
-10 ms × (2^k − 1) after the iterator started (0.63, 1.27, 2.55 s, ...), so a pass through a
-fresh iterator sometimes lasts up to twice its work (``benchmarks/probe_stream_stall.py``
-shows it). A validation or prediction pass pays that; a long-lived training iterator does not.
-Peak memory is the subprocess's peak resident set minus its resident set after importing
-TensorFlow and h5py; it includes TensorFlow's own working memory (thread pools, the traced
-functions), so run with a smaller ``--rows`` to see which part grows with the file. Each
-figure is the median of ``--runs`` runs.
+Each run is a fresh subprocess: it builds the dataset (the one-time file read: the whole file
+into memory, or the blocks' validating pass that keeps the positives; timed apart), warms up
+the training function on 20 batches, then times one full epoch. The two modes alternate,
+``--runs`` times each; the table gives medians, and each mode's peak resident memory (the
+subprocess's peak, and that peak minus the resident memory after importing TensorFlow and
+building the model).
 
 Usage::
 
@@ -54,180 +40,122 @@ from pathlib import Path
 import numpy as np
 
 from dlies.course import atomic_path
-from dlies.datasets.aftershocks import LABEL_KEY, STRESS_KEYS
+from dlies.datasets.devries import LABEL_KEY, STRESS_KEYS
 
-KEYS = (LABEL_KEY, *STRESS_KEYS)  # the seven datasets of Training.h5
-BLOCK = 32_768
+BATCH = 3500
 
 
 def write_file(path: Path, rows: int, seed: int = 0) -> None:
-    """A file of the real schema, written block by block (memory stays small)."""
+    """A file in the real schema: contiguous 1-D float64 datasets, written in chunks."""
     import h5py
 
     rng = np.random.default_rng(seed)
+    chunk = 1_000_000
     with atomic_path(path) as tmp, h5py.File(tmp, "w") as f:
-        ds = {k: f.create_dataset(k, shape=(rows,), dtype="f8") for k in KEYS}
-        for start in range(0, rows, BLOCK):
-            n = min(BLOCK, rows - start)
-            ds["aftershocksyn"][start : start + n] = (rng.random(n) < 0.02).astype("f8")
-            scale = np.exp(rng.normal(9.0, 2.0, n))  # Pa, log-normal magnitudes
-            for k in KEYS[1:]:
-                ds[k][start : start + n] = rng.normal(size=n) * scale
+        out = {k: f.create_dataset(k, shape=(rows,), dtype="f8") for k in (LABEL_KEY, *STRESS_KEYS)}
+        for a in range(0, rows, chunk):
+            m = min(chunk, rows - a)
+            out[LABEL_KEY][a : a + m] = (rng.random(m) < 0.02).astype(np.float64)
+            scale = np.exp(rng.normal(size=m))  # stresses spanning orders of magnitude, in Pa
+            for key in STRESS_KEYS:
+                out[key][a : a + m] = rng.normal(scale=1e5, size=m) * scale
+        f.attrs["description"] = "random rows in the DeVries Training.h5 schema (benchmark)"
 
 
-def raw_read(path: str, *, whole: bool) -> int:
-    """Read every dataset of the file once, as plain h5py code would; returns the rows."""
-    import h5py
-
-    with h5py.File(path, "r") as f:
-        n = f[KEYS[0]].shape[0]
-        if whole:
-            arrays = [f[k][()] for k in KEYS]
-            del arrays
-            return n
-        buf = np.empty(BLOCK)
-        for start in range(0, n, BLOCK):
-            m = min(BLOCK, n - start)
-            for k in KEYS:
-                f[k].read_direct(buf, np.s_[start : start + m], np.s_[:m])
-    return n
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def count(state, batch):
-    """tf.data reduce function: (batches, rows) so far."""
-    import tensorflow as tf
-
-    x, _ = batch
-    return state[0] + 1, state[1] + tf.cast(tf.shape(x)[0], tf.int64)
-
-
-def child(mode: str, path: str, window_blocks: int) -> None:
-    """Run one measurement (two passes) and print a JSON line."""
-    import h5py
-    import tensorflow as tf  # import cost and memory not measured
+def child(path: str, mode: str) -> dict:
+    """One run: build the dataset, warm up, time one epoch; print a JSON line."""
+    import keras
 
     from dlies.datasets import aftershock_dataset
+    from dlies.models import devries_network
 
-    base = rss_mb()
-    c0 = time.process_time()
-    with h5py.File(path, "r") as f:
-        file_rows = f[KEYS[0]].shape[0]
-    setup, times, rows_out, batches, persistent = 0.0, [], file_rows, 0, []
-    if mode.startswith("raw"):
-        # two passes, like the stream: the first in a fresh process (its memory is new), the
-        # second the steady state of a process that has read the file before
-        for _ in range(2):
-            t = time.perf_counter()
-            raw_read(path, whole=mode == "raw_whole")
-            times.append(time.perf_counter() - t)
-    else:
-        t = time.perf_counter()
-        ds = aftershock_dataset(path, batch_size=3500, balanced=mode == "stream_balanced",
-                                window_blocks=window_blocks, random_state=0)  # fmt: skip
-        setup = time.perf_counter() - t
-        # consume in graph mode, as Keras' fit does (a Python loop would time TF's eager
-        # iterator); the first pass also traces the reduction, the second is the steady state
-        # that every later epoch sees
-        for _ in range(2):
-            t = time.perf_counter()
-            batches, rows_out = (int(v) for v in ds.reduce((np.int64(0), np.int64(0)), count))
-            times.append(time.perf_counter() - t)
-        # the same pass drawn from one long-lived iterator of a repeated dataset, as `fit`
-        # with `repeat=True` and `steps_per_epoch` does: no iterator is destroyed at the end
-        # of the pass, so tf.data's end-of-iterator wait (module docstring) is not in it
-        # (`ds.repeat()`, as 08 does)
-        @tf.function
-        def drain(it, n):
-            rows = tf.constant(0, tf.int64)
-            for _ in tf.range(n):
-                x, _ = next(it)
-                rows += tf.cast(tf.shape(x)[0], tf.int64)
-            return rows
-
-        it = iter(ds.repeat())
-        for _ in range(3):  # the first call traces and starts the iterator
-            t = time.perf_counter()
-            drain(it, np.int64(batches))
-            persistent.append(time.perf_counter() - t)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(dict(mode=mode, setup=setup, first=setup + times[0], steady=times[1],
-                          persistent=statistics.median(persistent[1:]) if persistent else times[1],
-                          cpu=time.process_time() - c0, file_rows=file_rows, rows_out=rows_out,
-                          batches=batches, peak_mb=peak - base)))  # fmt: skip
+    keras.utils.set_random_seed(0)
+    model = devries_network()
+    model.compile(
+        optimizer=keras.optimizers.Adadelta(learning_rate=1.0), loss="binary_crossentropy"
+    )
+    base = peak_mib()
+    rows = int(os.environ["BENCH_ROWS"])
+    budget = {} if mode == "memory" else {"memory_budget": rows * 28 // 2}
+    t0 = time.perf_counter()
+    ds = aftershock_dataset(path, batch_size=BATCH, random_state=0, **budget)
+    read = time.perf_counter() - t0
+    model.fit(ds.take(20), epochs=1, verbose=0)  # traces the training step
+    t0 = time.perf_counter()
+    history = model.fit(ds, epochs=1, verbose=0)
+    epoch = time.perf_counter() - t0
+    assert np.isfinite(history.history["loss"][-1])
+    return {
+        "mode": mode,
+        "read_s": read,
+        "epoch_s": epoch,
+        "batches": int(ds.cardinality()),
+        "peak_mib": peak_mib(),
+        "peak_above_base_mib": peak_mib() - base,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=4_743_090)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--path", type=Path, default=None, help="where to write the file")
-    parser.add_argument("--keep", action="store_true", help="keep the file afterwards")
-    parser.add_argument("--window-blocks", type=int, default=8, help="the stream's window_blocks")
-    parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--path", type=Path, default=None, help="file to write (or reuse)")
+    parser.add_argument("--child", nargs=2, metavar=("PATH", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child, args.window_blocks)
+        print(json.dumps(child(*args.child)))
         return
-
-    path = args.path or Path(tempfile.gettempdir()) / f"dlies_bench_aftershocks_{args.rows}.h5"
-    if not path.exists():
-        t = time.perf_counter()
+    path = args.path or Path(tempfile.gettempdir()) / f"bench_aftershocks_{args.rows}.h5"
+    t0 = time.perf_counter()
+    if not path.is_file():
         write_file(path, args.rows)
-        print(
-            f"wrote {path} ({path.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - t:.1f} s"
-        )
-    modes = ["raw_blocks", "raw_whole", "stream_unbalanced", "stream_balanced"]
-    results: dict[str, list[dict]] = {m: [] for m in modes}
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    for _ in range(args.runs):  # interleaved, so machine load affects all modes alike
-        for mode in modes:
+    print(
+        f"{path}: {args.rows} rows, {path.stat().st_size / 2**20:.0f} MiB "
+        f"(written or found in {time.perf_counter() - t0:.1f} s)",
+        flush=True,
+    )
+    runs: dict[str, list[dict]] = {"memory": [], "blocks": []}
+    env = {**os.environ, "BENCH_ROWS": str(args.rows), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    for r in range(args.runs):
+        for mode in ("memory", "blocks") if r % 2 == 0 else ("blocks", "memory"):
             out = subprocess.run(
-                [sys.executable, __file__, "--child", mode, str(path),
-                 "--window-blocks", str(args.window_blocks)],
-                capture_output=True, text=True, env=env, check=True,
-            )  # fmt: skip
-            results[mode].append(json.loads(out.stdout.strip().splitlines()[-1]))
-
-    def med(mode: str, key: str) -> float:
-        return statistics.median(r[key] for r in results[mode])
-
-    file_mb = path.stat().st_size / 2**20
-    print(f"\n{args.rows} rows, file {file_mb:.0f} MiB; median of {args.runs} runs; "
-          f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    print("| reader | setup (s) | first pass incl. setup (s) | steady pass, fresh iterator (s) "
-          "| pass, long-lived iterator (s) | file rows/s (long-lived) | rows out/s (long-lived) "
-          "| long-lived vs raw blocks | long-lived vs raw whole | steady vs raw blocks "
-          "| peak memory (MiB) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
-    summary = {}
-    raw_blocks, raw_whole = med("raw_blocks", "steady"), med("raw_whole", "steady")
-    for mode in modes:
-        r0 = results[mode][0]
-        setup, first, steady = med(mode, "setup"), med(mode, "first"), med(mode, "steady")
-        live = med(mode, "persistent")  # the raw readers' is their steady pass
-        summary[mode] = dict(
-            setup_s=setup, first_s=first, steady_s=steady, long_lived_s=live,
-            cpu_s=med(mode, "cpu"), file_rows_per_s=r0["file_rows"] / live,
-            rows_out=r0["rows_out"], rows_out_per_s=r0["rows_out"] / live,
-            vs_raw_blocks=raw_blocks / live, vs_raw_whole=raw_whole / live,
-            steady_vs_raw_blocks=raw_blocks / steady,
-            steady_passes=[round(r["steady"], 2) for r in results[mode]],
-            peak_mb=med(mode, "peak_mb"), batches=r0["batches"],
-        )  # fmt: skip
-        m = summary[mode]
-        print(f"| {mode} | {setup:.2f} | {first:.2f} | {steady:.2f} | {live:.2f} "
-              f"| {m['file_rows_per_s']:,.0f} | {m['rows_out_per_s']:,.0f} "
-              f"| {m['vs_raw_blocks']:.0%} | {m['vs_raw_whole']:.0%} "
-              f"| {m['steady_vs_raw_blocks']:.0%} | {m['peak_mb']:.0f} |")  # fmt: skip
-    print(json.dumps({"rows": args.rows, "file_mib": file_mb, "runs": args.runs, **summary}))
-    if not args.keep and args.path is None:
-        path.unlink()
+                [sys.executable, __file__, "--child", str(path), mode],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            runs[mode].append(result)
+            print(
+                f"run {r + 1} {mode:6s}: read {result['read_s']:.2f} s, "
+                f"epoch {result['epoch_s']:.2f} s, peak {result['peak_mib']:.0f} MiB",
+                flush=True,
+            )
+    med = {
+        m: {k: statistics.median(x[k] for x in v) for k in v[0] if k != "mode"}
+        for m, v in runs.items()
+    }
+    print(
+        f"\nmachine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end; median of {args.runs}\n"
+    )
+    print(
+        "| feed | one-time read (s) | one epoch (s) | batches | epoch vs memory | "
+        "peak RSS (MiB) | peak above imports (MiB) |\n|---|---|---|---|---|---|---|"
+    )
+    for mode, label in (("memory", "in memory (default)"), ("blocks", "block generator")):
+        m = med[mode]
+        print(
+            f"| {label} | {m['read_s']:.2f} | {m['epoch_s']:.1f} | {int(m['batches'])} | "
+            f"{m['epoch_s'] / med['memory']['epoch_s']:.3f}x | {m['peak_mib']:.0f} | "
+            f"{m['peak_above_base_mib']:.0f} |"
+        )
+    print("\nall runs:", json.dumps(runs))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,9 @@
 """Data generators and loaders, scikit-learn style (``make_*`` and ``load_*``)."""
 
-from dlies.datasets.aftershocks import (
+from dlies.datasets.devries import (
     aftershock_dataset,
     load_aftershocks,
     locate_devries,
-    make_aftershocks,
     split_events,
 )
 from dlies.datasets.mantle import make_mantle_stability
@@ -13,6 +12,7 @@ from dlies.datasets.point_cloud import load_las, load_xyz, make_point_cloud
 from dlies.datasets.quadratic import make_quadratic
 from dlies.datasets.seisbench import load_seisbench, save_seisbench
 from dlies.datasets.seismograms import Seismograms, make_seismograms
+from dlies.datasets.synthetic_aftershocks import make_aftershocks
 from dlies.datasets.volcano import make_volcano_signals
 
 __all__ = [

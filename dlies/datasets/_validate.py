@@ -37,3 +37,14 @@ def check_nonnegative(name: str, value: object) -> float:
     if value < 0:
         raise ValueError(f"{name} must be >= 0, got {value!r}")
     return float(value)
+
+
+def check_random_state(value: object) -> int | np.random.Generator | None:
+    """A seed for ``numpy.random.default_rng``: None, an int >= 0 or a Generator (not a bool)."""
+    if value is None or isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 0:
+        raise ValueError(
+            f"random_state must be None, an integer >= 0 or a numpy Generator, got {value!r}"
+        )
+    return int(value)
