@@ -107,7 +107,9 @@ def write_index(out: Path, runs: list[dict], entries: list[dict], device: str | 
     import jinja2
 
     loader = jinja2.PackageLoader("dlies", "templates")
-    template = jinja2.Environment(loader=loader, autoescape=True).get_template("index.html")
+    template = jinja2.Environment(
+        loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True
+    ).get_template("index.html")
 
     def existing(rel: str | None) -> str | None:
         return rel if rel and (out / rel).is_file() else None
