@@ -53,9 +53,12 @@ from numpy.typing import ArrayLike
 __all__ = [
     "abs_sum",
     "coulomb_stress_change",
+    "deviatoric",
     "fault_vectors",
     "max_shear",
     "principal_stresses",
+    "resolved_stresses",
+    "stress_invariants",
     "stress_tensor",
     "von_mises",
 ]
@@ -176,6 +179,31 @@ def abs_sum(sigma: ArrayLike) -> np.ndarray:
     return a[..., 0, 0] + a[..., 1, 1] + a[..., 2, 2] + a[..., 0, 1] + a[..., 0, 2] + a[..., 1, 2]
 
 
+def deviatoric(sigma: ArrayLike) -> np.ndarray:
+    """The deviatoric part :math:`\\sigma' = \\sigma - \\tfrac13 \\mathrm{tr}(\\sigma) I`."""
+    arr = _tensor(sigma)
+    trace = np.trace(arr, axis1=-2, axis2=-1)
+    return arr - trace[..., None, None] / 3.0 * np.eye(3)
+
+
+def stress_invariants(sigma: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The invariants of DeVries et al. (2018, Table 1) from the principal stresses χ_i.
+
+    :math:`I_1 = \\chi_1 + \\chi_2 + \\chi_3`,
+    :math:`I_2 = \\chi_1\\chi_2 + \\chi_2\\chi_3 + \\chi_1\\chi_3`,
+    :math:`I_3 = \\chi_1\\chi_2\\chi_3`; in the unit of ``sigma`` to the power 1, 2 and 3.
+    Pass :func:`deviatoric` of a tensor for the deviatoric invariants (its I1 is 0).
+
+    Returns
+    -------
+    I1, I2, I3 : numpy.ndarray, shape (...)
+    """
+    arr = _tensor(sigma)
+    i1 = np.trace(arr, axis1=-2, axis2=-1)
+    i2 = 0.5 * (i1**2 - np.einsum("...ij,...ji->...", arr, arr))
+    return i1, i2, np.linalg.det(arr)
+
+
 def fault_vectors(
     strike: ArrayLike, dip: ArrayLike, rake: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -259,3 +287,29 @@ def coulomb_stress_change(
     shear = np.sum(slip * traction, axis=-1)
     normal_stress = np.sum(normal * traction, axis=-1)
     return shear + float(mu) * normal_stress
+
+
+def resolved_stresses(
+    sigma: ArrayLike, *, strike: ArrayLike, dip: ArrayLike, rake: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tractions on a plane, split along the slip, across it in the plane, and normal to it.
+
+    With ``n`` the normal and ``s`` the slip direction of :func:`fault_vectors` and
+    ``t = σ n``: the shear in the slip direction ``s·t``, the shear perpendicular to the slip
+    within the plane ``(s × n)·t``, and the normal stress ``n·t`` (tension positive). The
+    Coulomb variants of DeVries et al. (2018, Table 1) are built from these three.
+
+    Returns
+    -------
+    tau_slip, tau_perpendicular, sigma_n : numpy.ndarray
+        Same unit as ``sigma``.
+    """
+    arr = _tensor(sigma)
+    normal, slip = fault_vectors(strike, dip, rake)
+    traction = np.einsum("...ij,...j->...i", arr, normal)
+    across = np.cross(slip, normal)
+    return (
+        np.sum(slip * traction, axis=-1),
+        np.sum(across * traction, axis=-1),
+        np.sum(normal * traction, axis=-1),
+    )

@@ -256,3 +256,60 @@ def test_fault_rejects_bad_input():
     )
     with pytest.raises(ValueError, match="half-space"):
         faults.fault_stress(np.array([[0.0, 0.0, 10.0]]), f)
+
+
+# ----------------------------------------------------------------------------- Table 1 quantities
+
+
+@pytest.mark.parametrize(
+    "sigma, i1, i2, i3",
+    [
+        (tensor(xx=10.0), 10.0, 0.0, 0.0),  # uniaxial
+        (tensor(xx=-2.0, yy=-2.0, zz=-2.0), -6.0, 12.0, -8.0),  # hydrostatic: 3p, 3p², p³
+        (tensor(xy=3.0), 0.0, -9.0, 0.0),  # pure shear: principal 3, 0, -3
+        (tensor(xx=1.0, yy=2.0, zz=3.0), 6.0, 11.0, 6.0),
+    ],
+)
+def test_stress_invariants_hand_computed(sigma, i1, i2, i3):
+    got = stress.stress_invariants(sigma)
+    np.testing.assert_allclose(got, (i1, i2, i3), atol=1e-12)
+
+
+def test_invariants_agree_with_principal_stresses_and_von_mises():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(50, 3, 3))
+    sigma = a + np.swapaxes(a, 1, 2)
+    i1, i2, i3 = stress.stress_invariants(sigma)
+    p = stress.principal_stresses(sigma)
+    np.testing.assert_allclose(i1, p.sum(axis=1), atol=1e-10)
+    np.testing.assert_allclose(i2, p[:, 0] * p[:, 1] + p[:, 1] * p[:, 2] + p[:, 0] * p[:, 2])
+    np.testing.assert_allclose(i3, p.prod(axis=1), atol=1e-10)
+    # the paper's von Mises: sqrt(3 J2) = sqrt(I1^2 - 3 I2)
+    np.testing.assert_allclose(stress.von_mises(sigma), np.sqrt(i1**2 - 3 * i2))
+    dev = stress.deviatoric(sigma)
+    np.testing.assert_allclose(stress.stress_invariants(dev)[0], 0.0, atol=1e-12)
+    np.testing.assert_allclose(stress.max_shear(dev), stress.max_shear(sigma))
+    rot = rot_z_clockwise(37.0)
+    turned = rot @ sigma @ rot.T
+    for a_, b_ in zip(stress.stress_invariants(turned), (i1, i2, i3), strict=True):
+        np.testing.assert_allclose(a_, b_, atol=1e-10)
+
+
+def test_resolved_stresses_split_the_traction():
+    # right-lateral shear on a vertical north-striking plane: sigma_xy = -1 (tension positive)
+    sigma = tensor(xy=-1.0, xx=-0.5)
+    tau, tau_perp, sigma_n = stress.resolved_stresses(sigma, strike=0, dip=90, rake=180)
+    assert tau == pytest.approx(1.0) and tau_perp == pytest.approx(0.0, abs=1e-12)
+    assert sigma_n == pytest.approx(-0.5)  # compression clamps the plane
+    dcfs = stress.coulomb_stress_change(sigma, strike=0, dip=90, rake=180, mu=0.4)
+    assert tau + 0.4 * sigma_n == pytest.approx(dcfs)
+    # the same plane with rake 90 (dip slip): the strike-slip shear is now perpendicular
+    tau, tau_perp, _ = stress.resolved_stresses(sigma, strike=0, dip=90, rake=90)
+    assert tau == pytest.approx(0.0, abs=1e-12) and abs(tau_perp) == pytest.approx(1.0)
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(20, 3, 3))
+    sig = a + np.swapaxes(a, 1, 2)
+    t, tp, sn = stress.resolved_stresses(sig, strike=30, dip=60, rake=-45)
+    normal, _ = stress.fault_vectors(30, 60, -45)
+    traction = sig @ normal
+    np.testing.assert_allclose(t**2 + tp**2 + sn**2, np.sum(traction**2, axis=1))
