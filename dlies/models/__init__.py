@@ -6,7 +6,6 @@ global state, and leaves compiling to the notebook unless the lesson needs it co
 
 from dlies.models.aftershocks import devries_network, one_neuron
 from dlies.models.autoencoders import (
-    VAE,
     conv_autoencoder,
     dense_autoencoder,
     vae_decoder,
@@ -16,7 +15,6 @@ from dlies.models.mantle import mantle_classifier
 from dlies.models.mnist import cnn_classifier, mlp_classifier, softmax_regression
 
 __all__ = [
-    "VAE",
     "cnn_classifier",
     "conv_autoencoder",
     "dense_autoencoder",

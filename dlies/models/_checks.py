@@ -1,41 +1,47 @@
-"""Argument checks shared by the model builders."""
+"""The argument checks the builders share: only those Keras lets through silently.
+
+Keras already rejects bad shapes, non-positive widths and filter counts and negative L2
+factors, with clear messages. What it accepts, and what would then train a useless network
+without a word, is caught here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from numbers import Integral
+from numbers import Real
+
+import numpy as np
 
 
-def check_shape(input_shape: object) -> tuple[int, ...]:
-    """A tuple of positive ints, e.g. ``(8,)`` or ``(28, 28, 1)``."""
-    if isinstance(input_shape, Integral) and not isinstance(input_shape, bool):
-        input_shape = (input_shape,)
-    if not isinstance(input_shape, Sequence) or not input_shape:
-        raise ValueError(f"input_shape must be a tuple of positive integers, got {input_shape!r}")
-    dims = []
-    for d in input_shape:
-        if isinstance(d, bool) or not isinstance(d, Integral) or d <= 0:
-            raise ValueError(
-                f"input_shape must be a tuple of positive integers, got {input_shape!r}"
-            )
-        dims.append(int(d))
-    return tuple(dims)
-
-
-def check_units(name: str, units: object) -> tuple[int, ...]:
-    """A non-empty sequence of positive layer widths."""
-    if isinstance(units, Integral) and not isinstance(units, bool):
-        units = (units,)
-    if not isinstance(units, Sequence) or not units:
-        raise ValueError(f"{name} must be a non-empty sequence of positive integers, got {units!r}")
-    for u in units:
-        if isinstance(u, bool) or not isinstance(u, Integral) or u <= 0:
-            raise ValueError(f"{name} must hold positive integers, got {units!r}")
-    return tuple(int(u) for u in units)
-
-
-def check_rate(name: str, rate: object) -> float:
-    """A dropout rate in [0, 1)."""
-    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0.0 <= rate < 1.0:
-        raise ValueError(f"{name} must be a number in [0, 1), got {rate!r}")
+def dropout_rate(rate: float) -> float:
+    """A dropout rate in [0, 1): Keras accepts 1.0, which zeroes every unit while training."""
+    if isinstance(rate, bool) or not isinstance(rate, Real) or not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout must be a number in [0, 1), got {rate!r}")
     return float(rate)
+
+
+def check_rate(name: str, rate: float) -> float:
+    """:func:`dropout_rate` for an argument called ``name`` (used by the aftershock builders)."""
+    try:
+        return dropout_rate(rate)
+    except ValueError:
+        raise ValueError(f"{name} must be a number in [0, 1), got {rate!r}") from None
+
+
+def check_shape(input_shape: int | tuple[int, ...]) -> tuple[int, ...]:
+    """``input_shape`` as a tuple (an int n means ``(n,)``); Keras checks the dimensions."""
+    return (int(input_shape),) if isinstance(input_shape, int) else tuple(input_shape)
+
+
+def adapt_array(data: object, input_shape: tuple[int, ...]) -> np.ndarray:
+    """Training inputs of shape ``(n, *input_shape)`` as float32, for ``Normalization.adapt``.
+
+    A ``Normalization`` layer adapted on one column broadcasts that column's mean and variance
+    over every input without complaint.
+    """
+    arr = np.asarray(data, dtype="float32")
+    if arr.ndim < 2 or arr.shape[1:] != tuple(input_shape) or len(arr) < 2:
+        raise ValueError(
+            f"adapt_data must have shape (n >= 2, {', '.join(map(str, input_shape))}), "
+            f"got {arr.shape}"
+        )
+    return arr

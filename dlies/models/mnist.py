@@ -1,60 +1,36 @@
-"""Digit classifiers of the MNIST lectures: softmax regression, MLP and CNN.
+"""Digit classifiers of the MNIST lectures: softmax regression, an MLP and a CNN.
 
-All three take images of shape ``(28, 28)`` (grey levels in [0, 1], as returned by
-:func:`dlies.datasets.load_mnist`) and end in ``Dense(num_classes, softmax)``: the output is
-the probability of each digit. They are returned **uncompiled**: the notebooks choose the loss
-and the optimiser, two of the "four ingredients" (data, loss, network, learning).
+All three take images of shape ``(28, 28)`` or ``(28, 28, 1)`` (grey levels in [0, 1], as
+:func:`dlies.datasets.load_mnist` returns them) and end in ``Dense(num_classes, softmax)``:
+the probability of each digit. They are returned **uncompiled**: the notebooks choose the
+loss and the optimiser, two of the "four ingredients" (data, loss, network, learning).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral, Real
 
 import keras
 
-from dlies.models._checks import check_rate, check_shape, check_units
+from dlies.models._checks import dropout_rate
 
 
-def _check_classes(num_classes: object) -> int:
-    if isinstance(num_classes, bool) or not isinstance(num_classes, Integral) or num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
-    return int(num_classes)
+def _augment(x, shift: float, rotation: float):
+    """Random shifts (fraction of the image size) and rotations (fraction of a full turn).
 
-
-def _check_l2(l2: object) -> keras.regularizers.Regularizer | None:
-    if isinstance(l2, bool) or not isinstance(l2, Real) or not 0.0 <= float(l2) < float("inf"):
-        raise ValueError(f"l2 must be a finite number >= 0, got {l2!r}")
-    return keras.regularizers.L2(float(l2)) if l2 > 0 else None
-
-
-def _image_input(input_shape: object) -> tuple[keras.KerasTensor, tuple[int, ...]]:
-    shape = check_shape(input_shape)
-    if len(shape) not in (2, 3) or (len(shape) == 3 and shape[-1] != 1):
-        raise ValueError(
-            f"input_shape must be (height, width) or (height, width, 1), got {input_shape!r}"
-        )
-    return keras.Input(shape=shape, name="image"), shape
-
-
-def _augmentation(x: keras.KerasTensor, shape: tuple[int, ...], shift: object, rotation: object):
-    """Random shifts and rotations of the images, active only while training."""
-    for label, value in (("augment_shift", shift), ("augment_rotation", rotation)):
-        if isinstance(value, bool) or not isinstance(value, Real) or not 0.0 <= float(value) < 0.5:
-            raise ValueError(f"{label} must be a number in [0, 0.5), got {value!r}")
-    if shift == 0 and rotation == 0:
-        return x, False
-    if len(shape) == 2:
-        x = keras.layers.Reshape((*shape, 1), name="add_channel")(x)
-    if shift > 0:
-        x = keras.layers.RandomTranslation(
-            float(shift), float(shift), fill_mode="constant", name="random_shift"
-        )(x)
-    if rotation > 0:
-        x = keras.layers.RandomRotation(
-            float(rotation), fill_mode="constant", name="random_rotation"
-        )(x)
-    return x, True
+    Keras's random layers act only while training (``fit``); ``predict`` and ``evaluate`` see
+    the images as they are. Returns ``x`` unchanged when both are 0.
+    """
+    if not (shift or rotation):
+        return x
+    if len(x.shape) == 3:  # (batch, height, width): the image layers want a channel axis
+        x = keras.layers.Reshape((*x.shape[1:], 1), name="add_channel")(x)
+    fill = {"fill_mode": "constant"}  # uncovered pixels are black, like the background
+    if shift:
+        x = keras.layers.RandomTranslation(shift, shift, **fill, name="random_shift")(x)
+    if rotation:
+        x = keras.layers.RandomRotation(rotation, **fill, name="random_rotation")(x)
+    return x
 
 
 def softmax_regression(
@@ -75,8 +51,7 @@ def softmax_regression(
         Image shape (grey levels, dimensionless, in [0, 1]).
     num_classes : int, default 10
     l2 : float, default 0
-        L2 penalty :math:`\lambda` on the weights (added to the loss as
-        :math:`\lambda \sum w^2`); 0 means none.
+        L2 penalty :math:`\lambda` on the weights (the loss gets :math:`\lambda \sum w^2`).
     name : str
 
     Returns
@@ -84,11 +59,11 @@ def softmax_regression(
     keras.Model
         Not compiled.
     """
-    inputs, _ = _image_input(input_shape)
-    k = _check_classes(num_classes)
+    inputs = keras.Input(shape=input_shape, name="image")
     x = keras.layers.Flatten(name="pixels")(inputs)
+    penalty = keras.regularizers.L2(l2) if l2 else None
     outputs = keras.layers.Dense(
-        k, activation="softmax", kernel_regularizer=_check_l2(l2), name="class_probabilities"
+        num_classes, activation="softmax", kernel_regularizer=penalty, name="class_probabilities"
     )(x)
     return keras.Model(inputs, outputs, name=name)
 
@@ -121,13 +96,12 @@ def mlp_classifier(
         Fraction of hidden units zeroed at random at each training step.
     l2 : float, default 0
         L2 penalty on every ``Dense`` kernel.
-    augment_shift : float in [0, 0.5), default 0
-        Data augmentation: during training only, shift each image at random by up to this
+    augment_shift : float, default 0
+        Data augmentation, during training only: shift each image at random by up to this
         fraction of its height and width (0.1 → up to 2.8 pixels), filling with black.
-    augment_rotation : float in [0, 0.5), default 0
-        Data augmentation: during training only, rotate each image at random by up to this
-        fraction of a full turn (0.03 → up to ±10.8°). ``fit`` turns augmentation on and
-        ``predict``/``evaluate`` turn it off; when calling the model directly, pass
+    augment_rotation : float, default 0
+        Data augmentation, during training only: rotate each image at random by up to this
+        fraction of a full turn (0.03 → up to ±10.8°). When calling the model directly, pass
         ``training=False`` (Keras's random layers default to ``training=True``).
     num_classes : int, default 10
     name : str
@@ -137,21 +111,16 @@ def mlp_classifier(
     keras.Model
         Not compiled.
     """
-    inputs, shape = _image_input(input_shape)
-    widths = check_units("hidden", hidden)
-    rate = check_rate("dropout", dropout)
-    reg = _check_l2(l2)
-    k = _check_classes(num_classes)
-    x, _ = _augmentation(inputs, shape, augment_shift, augment_rotation)
+    penalty = keras.regularizers.L2(l2) if l2 else None
+    inputs = keras.Input(shape=input_shape, name="image")
+    x = _augment(inputs, augment_shift, augment_rotation)
     x = keras.layers.Flatten(name="pixels")(x)
-    for i, width in enumerate(widths, start=1):
-        x = keras.layers.Dense(
-            width, activation=activation, kernel_regularizer=reg, name=f"hidden_{i}"
-        )(x)
-        if rate > 0:
-            x = keras.layers.Dropout(rate, name=f"dropout_{i}")(x)
+    for i, width in enumerate(hidden, start=1):
+        x = keras.layers.Dense(width, activation, kernel_regularizer=penalty, name=f"hidden_{i}")(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout_rate(dropout), name=f"dropout_{i}")(x)
     outputs = keras.layers.Dense(
-        k, activation="softmax", kernel_regularizer=reg, name="class_probabilities"
+        num_classes, activation="softmax", kernel_regularizer=penalty, name="class_probabilities"
     )(x)
     return keras.Model(inputs, outputs, name=name)
 
@@ -188,7 +157,7 @@ def cnn_classifier(
         Width of the fully connected layer.
     dropout : float in [0, 1), default 0.5
         Dropout before the fully connected layer.
-    augment_shift, augment_rotation : float in [0, 0.5), default 0
+    augment_shift, augment_rotation : float, default 0
         Data augmentation during training, as in :func:`mlp_classifier`.
     num_classes : int, default 10
     name : str
@@ -198,29 +167,14 @@ def cnn_classifier(
     keras.Model
         Not compiled.
     """
-    inputs, shape = _image_input(input_shape)
-    n_filters = check_units("filters", filters)
-    (size,) = check_units("kernel_size", kernel_size)
-    (width,) = check_units("dense", dense)
-    rate = check_rate("dropout", dropout)
-    k = _check_classes(num_classes)
-    side = min(shape[:2])
-    for _ in n_filters:  # each block: 'valid' convolution, then halve
-        side = (side - size + 1) // 2
-    if side < 1:
-        raise ValueError(
-            f"{len(n_filters)} convolution blocks of kernel_size={size} shrink a "
-            f"{shape[0]}x{shape[1]} image to nothing; use fewer blocks or a smaller kernel"
-        )
-    x, has_channel = _augmentation(inputs, shape, augment_shift, augment_rotation)
-    if len(shape) == 2 and not has_channel:
-        x = keras.layers.Reshape((*shape, 1), name="add_channel")(x)
-    for i, n in enumerate(n_filters, start=1):
-        x = keras.layers.Conv2D(n, size, activation="relu", name=f"conv_{i}")(x)
+    inputs = keras.Input(shape=input_shape, name="image")
+    x = keras.layers.Reshape((*input_shape[:2], 1), name="channel")(inputs)
+    x = _augment(x, augment_shift, augment_rotation)
+    for i, n in enumerate(filters, start=1):
+        x = keras.layers.Conv2D(n, kernel_size, activation="relu", name=f"conv_{i}")(x)
         x = keras.layers.MaxPooling2D(2, name=f"pool_{i}")(x)
     x = keras.layers.Flatten(name="features")(x)
-    if rate > 0:
-        x = keras.layers.Dropout(rate, name="dropout")(x)
-    x = keras.layers.Dense(width, activation="relu", name="dense")(x)
-    outputs = keras.layers.Dense(k, activation="softmax", name="class_probabilities")(x)
+    x = keras.layers.Dropout(dropout_rate(dropout), name="dropout")(x)
+    x = keras.layers.Dense(dense, activation="relu", name="dense")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="class_probabilities")(x)
     return keras.Model(inputs, outputs, name=name)
