@@ -22,6 +22,7 @@ Environment variables, all read through :func:`env_flag` or :func:`env_path`:
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import inspect
 import json
@@ -508,16 +509,22 @@ def bar(iterable: Iterable[T], *, desc: str | None = None, total: int | None = N
     return tqdm(iterable, desc=desc, total=total, leave=True, mininterval=0.5)
 
 
-def show_source(obj: Any) -> Any:
+def show_source(obj: Any, *, docstring: bool = False) -> Any:
     """Display the source code of a function or class, highlighted in Jupyter.
 
     The lectures call this the first time they use a builder from :mod:`dlies.models`, so
-    that the architecture stays visible in the notebook.
+    that the architecture stays visible in the notebook. The docstring is left out unless
+    ``docstring=True`` (``help(obj)`` shows it).
     """
     try:
         source = textwrap.dedent(inspect.getsource(obj))
     except (TypeError, OSError) as exc:
         raise TypeError(f"show_source: cannot get the source of {obj!r}: {exc}") from exc
+    body = getattr(ast.parse(source).body[0], "body", [None])
+    if not docstring and body and isinstance(body[0], ast.Expr):
+        if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            lines = source.splitlines(keepends=True)
+            source = "".join(lines[: body[0].lineno - 1] + lines[body[0].end_lineno :])
     try:
         from IPython.display import Code
     except ImportError:  # pragma: no cover - IPython ships with jupyterlab
