@@ -12,16 +12,19 @@ from dlies.datasets.point_cloud import load_las, load_xyz, make_point_cloud
 from dlies.datasets.quadratic import make_quadratic
 from dlies.datasets.seisbench import load_seisbench, save_seisbench
 from dlies.datasets.seismograms import Seismograms, make_seismograms
+from dlies.datasets.sensors import SensorRecord, load_sensor_csv, make_turbidity_record
 from dlies.datasets.synthetic_aftershocks import make_aftershocks
 from dlies.datasets.volcano import make_volcano_signals
 
 __all__ = [
+    "SensorRecord",
     "Seismograms",
     "add_noise",
     "aftershock_dataset",
     "load_aftershocks",
     "load_las",
     "load_mnist",
+    "load_sensor_csv",
     "load_seisbench",
     "load_xyz",
     "locate_devries",
@@ -30,6 +33,7 @@ __all__ = [
     "make_point_cloud",
     "make_quadratic",
     "make_seismograms",
+    "make_turbidity_record",
     "make_volcano_signals",
     "save_seisbench",
     "split_events",
