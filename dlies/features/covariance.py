@@ -133,7 +133,7 @@ def covariance_features(
     out = np.empty((len(core), len(names)))
     if len(core) == 0:
         return out, names
-    tree = cKDTree(cloud)
+    tree = cKDTree(cloud, balanced_tree=False, compact_nodes=False)  # 3x faster to build
     r_max = diam.max() / 2
     # Chunks of core points that are close together (the dual-tree search is then several
     # times faster) and whose neighbour counts, bounded from above, add up to <= max_pairs.
@@ -189,7 +189,8 @@ def _chunk_features(tree, cloud: np.ndarray, core: np.ndarray, diam: np.ndarray)
     from scipy.spatial import cKDTree
 
     m = len(core)
-    pairs = cKDTree(core).sparse_distance_matrix(tree, diam.max() / 2, output_type="ndarray")
+    chunk_tree = cKDTree(core, balanced_tree=False, compact_nodes=False)
+    pairs = chunk_tree.sparse_distance_matrix(tree, diam.max() / 2, output_type="ndarray")
     i, dist = pairs["i"], pairs["v"]
     delta = cloud[pairs["j"]] - core[i]  # offsets (m): small numbers, no cancellation
     del pairs
