@@ -47,6 +47,8 @@ _FALSE = {"", "0", "false", "no", "off"}
 # Lecture and figure names: they become file names, so no separators, no leading dot.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _FIGURE_FORMATS = {"png", "svg", "pdf"}
+#: Written into every figure savefig saves (PNG/SVG/PDF "Creator"): dlies run may replace it.
+FIGURE_MARK = "dlies.course.savefig"
 
 GPU_HINT = "no GPU found, running on CPU (to use one, see README: Using a GPU)"
 
@@ -347,6 +349,7 @@ def savefig(
     """Save a matplotlib figure to ``build/figures/<lecture>/<name>.<format>``, atomically.
 
     The figure stays open so the notebook still shows it. ``formats`` among png, svg, pdf.
+    Each file carries :data:`FIGURE_MARK` as its "Creator" metadata.
     """
     check_name(name, "savefig: name")
     formats = list(formats)
@@ -357,7 +360,8 @@ def savefig(
     for fmt in formats:
         target = folder / f"{name}.{fmt}"
         with atomic_path(target) as tmp:
-            fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt)
+            mark = {"Creator": FIGURE_MARK}
+            fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt, metadata=mark)
         written.append(target)
     return written
 

@@ -132,6 +132,24 @@ def test_savefig_writes_into_lecture_folder(build):
     plt.close(fig)
 
 
+def test_savefig_marks_each_file_as_written_by_dlies(build):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    png, svg, pdf = course.savefig(fig, "line", formats=("png", "svg", "pdf"), lecture="99_test")
+    plt.close(fig)
+    assert course.FIGURE_MARK == "dlies.course.savefig"
+    with Image.open(png) as image:
+        assert image.text["Creator"] == course.FIGURE_MARK
+    assert f"<dc:title>{course.FIGURE_MARK}</dc:title>" in svg.read_text()
+    assert f"/Creator ({course.FIGURE_MARK})".encode() in pdf.read_bytes()
+
+
 def test_atomic_write_leaves_no_temporary(tmp_path):
     target = tmp_path / "sub" / "f.txt"
     course.atomic_write_text(target, "hello")

@@ -17,11 +17,13 @@ folder, with ``DLIES_BUILD=<out>`` and ``DLIES_QUICK`` set, so that
     <out>/index.html                  links to all of the above (dlies/templates/index.html)
     <out>/.dlies/manifest.json        every file dlies run wrote, with its SHA-256
 
-Ownership: a re-run deletes only files the manifest lists whose content is unchanged, and
-overwrites nothing else. A file in a lecture's places that the manifest does not vouch for
-(written by hand, by a notebook run in JupyterLab, or edited since) stops the run before
-anything is touched. Source notebooks are only read, and the build folder may neither hold
-one nor lie inside a folder that holds one.
+Ownership: a run deletes only files dlies wrote, by content: those the manifest lists whose
+content is unchanged, and the lecture's figures and results file that carry the mark of
+:func:`dlies.course.savefig` / :func:`dlies.course.record` (a notebook run in JupyterLab writes
+those too; :mod:`dlies.build.marks`). It overwrites nothing else: any other file in a lecture's
+places (written by hand, or edited since) stops the run before anything is touched. Source
+notebooks are only read, and the build folder may neither hold one nor lie inside a folder
+that holds one.
 """
 
 from __future__ import annotations

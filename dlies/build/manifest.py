@@ -5,7 +5,10 @@ its HTML, the kernel log, and whatever the kernel wrote in the lecture's folders
 run) with its SHA-256, plus the folders it created; and the shared files (``runs.json``,
 ``results.json``, ``results.md``, ``index.html``). A file counts as the run's own only while it
 is a regular file (not a symlink, no symlinked folder on its way) whose content still has the
-recorded hash: names cannot fool it, and an edited file is left alone.
+recorded hash: names cannot fool it, and an edited file is left alone. Besides those, a
+lecture's figures and results file that carry dlies' mark (:mod:`dlies.build.marks`: written by
+:func:`dlies.course.savefig` and :func:`dlies.course.record` in a notebook run by hand) are
+dlies' own too: a run of that lecture deletes them before it starts.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from dlies import course
 from dlies.build.checks import RunError
+from dlies.build.marks import is_marked, is_regular
 
 MANIFEST = ".dlies/manifest.json"
 SHARED_FILES = ("runs.json", "results.json", "results.md", "index.html")
@@ -62,9 +66,7 @@ def read_manifest(out: Path) -> dict[str, Any]:
 
 def is_own(out: Path, rel: str, sha: str | None) -> bool:
     """Whether ``<out>/<rel>`` is a regular file, reached without symlinks, with hash ``sha``."""
-    path = out / rel
-    real = path.is_file() and not path.is_symlink() and path.resolve() == path
-    return real and sha is not None and sha256(path) == sha
+    return sha is not None and is_regular(out / rel) and sha256(out / rel) == sha
 
 
 def present(out: Path, lecture: str) -> tuple[list[str], list[str]]:
@@ -87,20 +89,27 @@ def present_dirs(out: Path, lecture: str) -> list[str]:
 
 
 def foreign_files(out: Path, lectures: list[str], manifest: dict[str, Any]) -> list[str]:
-    """Files in the places this run will write that the manifest does not vouch for."""
+    """Files in the places this run will write that are not dlies' own: neither listed
+    unchanged in the manifest nor carrying dlies' mark."""
     foreign = [r for r in SHARED_FILES if os.path.lexists(out / r)]
     foreign = [r for r in foreign if not is_own(out, r, manifest["shared"].get(r))]
     for lecture in lectures:
         mine = manifest["lectures"].get(lecture, {}).get("files", {})
-        foreign += [r for r in present(out, lecture)[0] if not is_own(out, r, mine.get(r))]
+        for rel in present(out, lecture)[0]:
+            if not (is_own(out, rel, mine.get(rel)) or is_marked(out, rel, lecture)):
+                foreign.append(rel)
     return foreign
 
 
 def remove_owned(out: Path, lecture: str, manifest: dict[str, Any]) -> None:
-    """Delete a lecture's earlier outputs: only files the manifest lists, still unchanged."""
+    """Delete a lecture's earlier outputs: the files the manifest lists, still unchanged, and
+    the figures and results file that carry dlies' mark."""
     entry = manifest["lectures"].pop(lecture, {"files": {}, "dirs": []})
     for rel, sha in entry["files"].items():
         if is_own(out, rel, sha):
+            (out / rel).unlink()
+    for rel in present(out, lecture)[0]:
+        if is_marked(out, rel, lecture):
             (out / rel).unlink()
     for rel in sorted(entry["dirs"], key=len, reverse=True):
         with suppress(OSError):  # not empty: something else lives there now
@@ -119,8 +128,8 @@ def refuse_foreign(out: Path, lectures: list[str], manifest: dict[str, Any]) -> 
         )
         raise RunError(
             f"{out} holds files dlies run did not write (or that changed since): {shown}. "
-            "dlies run never deletes or overwrites those: move them away (a notebook run by "
-            "hand writes figures/ and results/ too), or choose another --out"
+            "dlies run never deletes or overwrites those: move them away, or choose another "
+            "--out"
         )
 
 

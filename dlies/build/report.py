@@ -13,9 +13,7 @@ from typing import Any
 
 from dlies import course
 from dlies.build.manifest import is_own
-
-RESULT_KEYS = ("lecture", "metric", "value", "low", "high", "interval_method", "reference")
-RESULT_KEYS += ("source", "threshold", "passed", "mode")
+from dlies.build.marks import RESULT_KEYS
 
 
 def machine_description() -> str:

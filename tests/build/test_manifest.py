@@ -121,3 +121,66 @@ def test_read_manifest_refuses_a_damaged_file(tmp_path, text):
     with pytest.raises(RunError, match="manifest.json is not a manifest dlies run wrote"):
         mf.read_manifest(tmp_path)
     assert mf.read_manifest(tmp_path / "absent") == {"shared": {}, "lectures": {}}
+
+
+def _by_hand(out: Path, monkeypatch, names=("line",)) -> list[str]:
+    """What a notebook run by hand (JupyterLab) writes: savefig'd figures, a results file."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from dlies import course
+
+    monkeypatch.setenv("DLIES_BUILD", str(out))
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 3])
+    for name in names:
+        course.savefig(fig, name, formats=("png", "svg", "pdf"), lecture=LECTURE)
+    plt.close(fig)
+    course.record("acc", 0.9, interval=(0.8, 0.95), interval_method="m", lecture=LECTURE)
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+
+
+def test_figures_and_results_of_a_hand_run_are_dlies_own(tmp_path, monkeypatch):
+    empty = {"shared": {}, "lectures": {}}
+    written = _by_hand(tmp_path, monkeypatch)
+    assert "figures/03_x/line.pdf" in written and "results/03_x.json" in written
+    assert mf.foreign_files(tmp_path, [LECTURE], empty) == []
+    (tmp_path / "figures" / LECTURE / "mine.png").write_bytes(b"a user's figure")
+    mf.remove_owned(tmp_path, LECTURE, empty)
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["figures/03_x/mine.png", "results/.03_x.json.lock"]  # record's lock file
+
+
+def test_a_hand_run_after_dlies_run_does_not_block(tmp_path, monkeypatch):
+    manifest = _written_by_a_run(tmp_path)
+    (tmp_path / "results" / "03_x.json").unlink()  # as record would find it: absent
+    (tmp_path / "figures" / LECTURE / "a.png").unlink()
+    _by_hand(tmp_path, monkeypatch, names=("a", "b"))  # replaces a.png, adds b.*
+    assert mf.foreign_files(tmp_path, [LECTURE], manifest) == []
+    mf.remove_owned(tmp_path, LECTURE, manifest)
+    assert not (tmp_path / "figures" / LECTURE).exists()
+
+
+def test_a_foreign_file_of_the_same_name_still_blocks(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    (tmp_path / "figures" / LECTURE).mkdir(parents=True)
+    fig.savefig(tmp_path / "figures" / LECTURE / "line.png")  # matplotlib's own, unmarked
+    plt.close(fig)
+    (tmp_path / "results").mkdir()
+    entry = {"lecture": LECTURE, "metric": "acc", "value": 0.9}  # not record's fields
+    (tmp_path / "results" / "03_x.json").write_text(json.dumps([entry]))
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    empty = {"shared": {}, "lectures": {}}
+    assert sorted(mf.foreign_files(tmp_path, [LECTURE], empty)) == [
+        "figures/03_x/line.png",
+        "results/03_x.json",
+    ]
+    mf.remove_owned(tmp_path, LECTURE, empty)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before

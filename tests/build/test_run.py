@@ -176,6 +176,57 @@ def test_sources_are_only_read(runs):
     assert sorted(now) == sorted(runs["before"])
 
 
+def _by_hand(out: Path, monkeypatch, figure: str) -> None:
+    """savefig and record as a notebook run by hand in JupyterLab does, into ``out``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from dlies import course
+
+    monkeypatch.setenv("DLIES_BUILD", str(out))
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [3, 1])
+    course.savefig(fig, figure, lecture=PASSING)
+    plt.close(fig)
+    course.record("stale", 1.0, lecture=PASSING)
+
+
+def test_figures_and_results_of_a_hand_run_are_replaced(tmp_path, monkeypatch):
+    _write_sources(tmp_path / "lectures")
+    out = tmp_path / "out"
+    _by_hand(out, monkeypatch, "line")
+    _by_hand(out, monkeypatch, "old")
+    outcome = build.run(
+        [PASSING], out=out, notebooks_dir=tmp_path / "lectures", quick=True, progress=False
+    )
+    assert outcome.exit_code == 0
+    assert sorted(p.name for p in (out / "figures" / PASSING).iterdir()) == ["line.png", "line.svg"]
+    recorded = json.loads((out / "results" / f"{PASSING}.json").read_text())
+    assert [e["metric"] for e in recorded] == ["slope", "misfit"], "the hand run's number stayed"
+    manifest = json.loads((out / ".dlies" / "manifest.json").read_text())
+    assert f"figures/{PASSING}/line.png" in manifest["lectures"][PASSING]["files"]
+
+
+def test_a_foreign_figure_of_the_same_name_still_stops_the_run(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    _write_sources(tmp_path / "lectures")
+    out = tmp_path / "out"
+    (out / "figures" / PASSING).mkdir(parents=True)
+    fig, ax = plt.subplots()
+    fig.savefig(out / "figures" / PASSING / "line.png")  # a user's own, not savefig'd
+    plt.close(fig)
+    before = _files(out)
+    with pytest.raises(build.RunError, match=f"did not write .*figures/{PASSING}/line.png"):
+        build.run([PASSING], out=out, notebooks_dir=tmp_path / "lectures", progress=False)
+    assert _files(out) == before
+
+
 def test_stops_at_the_first_failure(tmp_path):
     _write_sources(tmp_path / "lectures")
     outcome = build.run(
