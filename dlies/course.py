@@ -9,15 +9,8 @@ Every notebook starts with::
 and later calls :func:`savefig`, :func:`record` (each headline number beside its reference and
 its interval), :func:`progress` (one compact bar per ``fit``) and :func:`show_source`.
 
-Environment variables, all read through :func:`env_flag` or :func:`env_path`:
-
-``DLIES_QUICK``
-    1 for quick mode (smaller samples and epochs; ``make test``, ``dlies run --quick``).
-``DLIES_OFFLINE``
-    1 forbids downloads; loaders fall back to shipped or generated data.
-``DLIES_DATA``, ``DLIES_BUILD``
-    The data cache (default ``<project>/data``) and the build folder (default
-    ``<project>/build``).
+The environment flags and folders (:mod:`dlies.settings`) and atomic writes
+(:mod:`dlies.atomic`) are re-exported here, so a notebook needs only ``dlies.course``.
 """
 
 from __future__ import annotations
@@ -29,7 +22,6 @@ import json
 import math
 import os
 import random
-import re
 import sys
 import textwrap
 from collections.abc import Iterable, Iterator
@@ -40,166 +32,27 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+# Re-exported so that a notebook needs only dlies.course.
+from dlies.atomic import atomic_path as atomic_path
+from dlies.atomic import atomic_write_bytes as atomic_write_bytes
+from dlies.atomic import atomic_write_text as atomic_write_text
+from dlies.atomic import read_json_list as read_json_list
+from dlies.settings import build_dir as build_dir
+from dlies.settings import check_name as check_name
+from dlies.settings import data_dir as data_dir
+from dlies.settings import env_flag as env_flag
+from dlies.settings import env_path as env_path
+from dlies.settings import offline as offline
+from dlies.settings import project_root as project_root
+from dlies.settings import quick_mode as quick_mode
+
 T = TypeVar("T")
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
-# Lecture and figure names: they become file names, so no separators, no leading dot.
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _FIGURE_FORMATS = {"png", "svg", "pdf"}
 #: Written into every figure savefig saves (PNG/SVG/PDF "Creator"): dlies run may replace it.
 FIGURE_MARK = "dlies.course.savefig"
 
 GPU_HINT = "no GPU found, running on CPU (to use one, see README: Using a GPU)"
-
-
-# --------------------------------------------------------------------------- environment
-def env_flag(name: str) -> bool:
-    """Read a boolean ``DLIES_*`` variable: 1/true/yes/on or 0/false/no/off (or unset).
-
-    Raises
-    ------
-    ValueError
-        Naming the variable when it holds anything else.
-    """
-    raw = os.environ.get(name, "").strip().lower()
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ValueError(f"environment variable {name}={raw!r}: expected 1/0, true/false, yes/no")
-
-
-def quick_mode() -> bool:
-    """True when ``DLIES_QUICK`` asks for quick mode."""
-    return env_flag("DLIES_QUICK")
-
-
-def offline() -> bool:
-    """True when ``DLIES_OFFLINE`` forbids downloads."""
-    return env_flag("DLIES_OFFLINE")
-
-
-def check_name(name: object, what: str = "name") -> str:
-    """A lecture or figure name that is safe as a file name (no ``/``, ``..``, leading dot)."""
-    if not isinstance(name, str) or not _NAME.match(name) or name in {".", ".."}:
-        raise ValueError(
-            f"{what} must be 1-100 letters, digits, '_', '-' or '.', not starting with '.' "
-            f"or '-', got {name!r}"
-        )
-    return name
-
-
-def _is_root(p: Path) -> bool:
-    return (p / "pyproject.toml").is_file() and (p / "notebooks").is_dir()
-
-
-def project_root() -> Path:
-    """The course checkout: the nearest folder at or above the working directory holding
-    ``pyproject.toml`` and ``notebooks/``, else the checkout this package was installed from,
-    else the working directory."""
-    cwd = Path.cwd().resolve()
-    for p in (cwd, *cwd.parents):
-        if _is_root(p):
-            return p
-    here = Path(__file__).resolve().parents[1]
-    return here if _is_root(here) else cwd
-
-
-def env_path(name: str, default: Path) -> Path:
-    """A folder named by an environment variable, or ``default``; refuses an existing file."""
-    raw = os.environ.get(name, "").strip()
-    path = Path(raw).expanduser() if raw else default
-    if path.exists() and not path.is_dir():
-        raise ValueError(f"{name}={str(path)!r} is a file, expected a folder")
-    return path
-
-
-def data_dir() -> Path:
-    """Folder for cached and generated data (``DLIES_DATA`` or ``<project>/data``)."""
-    return env_path("DLIES_DATA", project_root() / "data")
-
-
-def build_dir() -> Path:
-    """Folder for figures and results (``DLIES_BUILD`` or ``<project>/build``)."""
-    return env_path("DLIES_BUILD", project_root() / "build")
-
-
-# --------------------------------------------------------------------------- atomic writes
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):  # exists but not ours, or not checkable: keep it
-        return True
-    return True
-
-
-def _remove_stale_temporaries(path: Path) -> None:
-    """Remove ``.<name>.<pid>.tmp`` files left beside ``path`` by writers that were killed."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.tmp$")
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        m = pattern.match(tmp.name)
-        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-
-
-def glob_escape(text: str) -> str:
-    """Escape glob's special characters in a literal file name."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` to write to (by any means: bytes, h5py, matplotlib).
-
-    When the ``with`` block ends without an exception the temporary file is renamed onto
-    ``path``; otherwise it is removed and ``path`` is left as it was. Temporaries that killed
-    writers left behind for the same target are removed first; a live writer's are kept.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename."""
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-    return Path(path)
-
-
-def atomic_write_text(path: Path, text: str) -> Path:
-    """Text variant of :func:`atomic_write_bytes` (UTF-8)."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def read_json_list(path: Path, what: str = "file") -> list:
-    """A JSON file holding a list; an absent file is an empty list.
-
-    Raises ``ValueError`` naming the file when it is not valid JSON or not a list.
-    """
-    path = Path(path)
-    if not path.exists():
-        return []
-    try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{what} {path} is not valid JSON: {exc}") from exc
-    except IsADirectoryError as exc:
-        raise ValueError(f"{what} {path} is a folder, expected a JSON file") from exc
-    if not isinstance(entries, list):
-        raise ValueError(f"{what} {path}: expected a list, got {type(entries).__name__}")
-    return entries
 
 
 # --------------------------------------------------------------------------- set-up

@@ -1,0 +1,90 @@
+"""Atomic writes: a temporary file beside the target, then a rename.
+
+An interrupted write never leaves a half-written file; temporaries that killed writers left
+behind are removed the next time the same target is written (a live writer's are kept).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # exists but not ours, or not checkable: keep it
+        return True
+    return True
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove ``.<name>.<pid>.tmp`` files left beside ``path`` by writers that were killed."""
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.tmp$")
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        m = pattern.match(tmp.name)
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def glob_escape(text: str) -> str:
+    """Escape glob's special characters in a literal file name."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to (by any means: bytes, h5py, matplotlib).
+
+    When the ``with`` block ends without an exception the temporary file is renamed onto
+    ``path``; otherwise it is removed and ``path`` is left as it was. Temporaries that killed
+    writers left behind for the same target are removed first; a live writer's are kept.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Text variant of :func:`atomic_write_bytes` (UTF-8)."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def read_json_list(path: Path, what: str = "file") -> list:
+    """A JSON file holding a list; an absent file is an empty list.
+
+    Raises ``ValueError`` naming the file when it is not valid JSON or not a list.
+    """
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{what} {path} is not valid JSON: {exc}") from exc
+    except IsADirectoryError as exc:
+        raise ValueError(f"{what} {path} is a folder, expected a JSON file") from exc
+    if not isinstance(entries, list):
+        raise ValueError(f"{what} {path}: expected a list, got {type(entries).__name__}")
+    return entries
