@@ -161,6 +161,7 @@ def load_seisbench(
     samples: int | None = None,
     p_offset: int | None = None,
     limit: int | None = None,
+    sampling_rate: float | None = None,
 ) -> Seismograms:
     """Read a SeisBench data set into :class:`~dlies.datasets.Seismograms` (Z, N, E).
 
@@ -178,6 +179,10 @@ def load_seisbench(
         as PhaseNet's training windows do; needs ``samples``.
     limit : int, optional
         Read at most this many traces (after ``split``), in file order.
+    sampling_rate : float, optional
+        Resample every trace to this rate (Hz; polyphase, anti-aliased) and scale its picks;
+        ``samples`` and ``p_offset`` then count samples at this rate. Without it all traces
+        must share one rate.
 
     Returns
     -------
@@ -260,8 +265,11 @@ def load_seisbench(
                         f"{meta_path}: trace {name!r} has no sampling rate (data_format/"
                         f"sampling_rate, trace_sampling_rate_hz or trace_dt_s)"
                     )
-                rates.add(round(float(rate), 6))
                 p, s = _picks(row, pick_columns)
+                if sampling_rate is not None and abs(rate - sampling_rate) > 1e-6 * rate:
+                    trace, factor = _resample(trace, rate, sampling_rate), sampling_rate / rate
+                    p, s, rate = p * factor, s * factor, sampling_rate
+                rates.add(round(float(rate), 6))
                 waves.append(trace)
                 meta["p"].append(p)
                 meta["s"].append(s)
@@ -277,6 +285,17 @@ def load_seisbench(
     if len(rates) > 1:
         raise ValueError(f"{folder}: mixed sampling rates {sorted(rates)} Hz; resample first")
     return _windows(folder, waves, meta, rates.pop(), samples, p_offset)
+
+
+def _resample(trace: np.ndarray, rate: float, target: float) -> np.ndarray:
+    """Polyphase resampling of (samples, 3) from ``rate`` to ``target`` Hz."""
+    from fractions import Fraction
+
+    from scipy.signal import resample_poly
+
+    ratio = Fraction(target / rate).limit_denominator(1000)
+    out = resample_poly(trace, ratio.numerator, ratio.denominator, axis=0)
+    return out.astype(np.float32)
 
 
 def _windows(folder, waves, meta, rate, samples, p_offset) -> Seismograms:

@@ -109,6 +109,23 @@ def test_trace_blocks_with_padding_and_wc_order(tmp_path):
     np.testing.assert_allclose(windowed.waveforms[1, 20, 0], 7.0 + 650 / 700, rtol=1e-6)
 
 
+def test_mixed_rates_need_resampling_which_scales_the_picks(tmp_path):
+    write_waveforms(tmp_path / "waveforms.hdf5", {"a": trace(400), "b": trace(200)}, rate=None)
+    write_metadata(
+        tmp_path / "metadata.csv",
+        [
+            {"trace_name": "a", "trace_sampling_rate_hz": "200", "trace_p_arrival_sample": "100"},
+            {"trace_name": "b", "trace_dt_s": "0.01", "trace_p_arrival_sample": "50"},
+        ],
+    )
+    with pytest.raises(ValueError, match="mixed sampling rates"):
+        load_seisbench(tmp_path, samples=200)
+    data = load_seisbench(tmp_path, sampling_rate=100.0)
+    assert data.sampling_rate == 100.0 and data.waveforms.shape == (2, 200, 3)
+    assert data.p_index.tolist() == [50, 50]
+    np.testing.assert_allclose(data.waveforms[0, 100, 0], 1.0 + 200 / 400, atol=0.02)
+
+
 def test_chunked_data_set_with_and_without_chunks_file(tmp_path):
     for chunk, n in (("_2019", 2), ("_2020", 3)):
         names = {f"tr{chunk}{i}": trace(200) for i in range(n)}
