@@ -1,8 +1,12 @@
-"""Image-grid figures for the lectures that work on images (MNIST autoencoders, the VAE)."""
+"""Plotting chores shared by the lectures: training curves, image grids, the stability plane.
+
+The figures the lessons are about (loss maps, decision boundaries, reconstructions) are drawn
+in the notebooks; these helpers draw what several lectures repeat.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from numbers import Integral
 
 import numpy as np
@@ -92,3 +96,95 @@ def tile(images: np.ndarray, ncols: int) -> np.ndarray:
         )
     m, h, w = arr.shape
     return arr.reshape(m // ncols, ncols, h, w).transpose(0, 2, 1, 3).reshape(m // ncols * h, -1)
+
+
+def history_curves(
+    history: Mapping[str, Sequence[float]],
+    metrics: Sequence[str] = ("loss", "accuracy"),
+    *,
+    ylabels: Sequence[str] | None = None,
+    title: str | None = None,
+    log_loss: bool = False,
+):
+    """Training (solid) and validation (dashed) curves per epoch, one panel per metric.
+
+    Parameters
+    ----------
+    history : mapping
+        ``model.fit(...).history``: ``metric`` and, when validation ran, ``"val_" + metric``.
+    metrics : sequence of str, default ("loss", "accuracy")
+    ylabels : sequence of str, optional
+        Axis label (with units) of each panel; the metric's name by default.
+    title : str, optional
+    log_loss : bool, default False
+        Logarithmic y axis on the panels whose metric contains "loss".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    missing = [m for m in metrics if m not in history]
+    if missing:
+        raise ValueError(f"history_curves: no {missing} in history (it has {sorted(history)})")
+    ylabels = list(ylabels) if ylabels is not None else list(metrics)
+    if len(ylabels) != len(metrics):
+        raise ValueError("history_curves: give one ylabel per metric")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.5), squeeze=False)
+    for ax, metric, ylabel in zip(axes[0], metrics, ylabels, strict=True):
+        epochs = np.arange(1, len(history[metric]) + 1)
+        ax.plot(epochs, history[metric], "-", label="training")
+        if "val_" + metric in history:
+            ax.plot(epochs, history["val_" + metric], "--", label="validation")
+        ax.set(
+            xlabel="epoch",
+            ylabel=ylabel,
+            yscale="log" if log_loss and "loss" in metric else "linear",
+        )
+        ax.xaxis.set_major_locator(plt.MaxNLocator(6, integer=True))
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def rayleigh_plane(ax, lam_star: np.ndarray, ra: np.ndarray, labels: np.ndarray, *, wrong=None):
+    r"""Samples in the :math:`(\lambda^*, Ra)` plane, coloured by a 0/1 label, with the theory.
+
+    Draws the mode criterion :math:`Ra_{cr}(\lambda^*)` (solid) and the layer criterion
+    :math:`\min Ra_{cr} = 657.5` (dashed) on log-log axes. ``wrong`` (boolean mask) circles
+    misclassified samples. Returns ``ax``.
+    """
+    from dlies.physics.rayleigh import RA_CR_MIN, critical_rayleigh
+
+    lam_star, ra, labels = np.asarray(lam_star), np.asarray(ra), np.asarray(labels)
+    if not lam_star.shape == ra.shape == labels.shape or lam_star.ndim != 1:
+        raise ValueError("rayleigh_plane: lam_star, ra and labels must be 1-D of one length")
+    ok = np.ones(len(ra), bool) if wrong is None else ~np.asarray(wrong, bool)
+    ax.scatter(lam_star[ok], ra[ok], c=labels[ok], cmap="coolwarm", vmin=0, vmax=1, s=3, alpha=0.6)
+    if wrong is not None:
+        ax.scatter(
+            lam_star[~ok],
+            ra[~ok],
+            facecolors="none",
+            edgecolors="k",
+            s=25,
+            label=f"misclassified ({int((~ok).sum())} of {len(ra)})",
+        )
+    curve = np.geomspace(max(lam_star.min(), 0.1), lam_star.max(), 400)
+    ax.plot(
+        curve, critical_rayleigh(curve), "k", lw=2, label=r"mode grows above $Ra_{cr}(\lambda^*)$"
+    )
+    ax.axhline(
+        RA_CR_MIN, color="k", ls="--", lw=1, label=r"layer unstable above $\min Ra_{cr}$ = 657.5"
+    )
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel=r"$\lambda^* = \lambda / b$ (dimensionless)",
+        ylabel="Rayleigh number Ra (dimensionless)",
+    )
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
