@@ -70,9 +70,10 @@ def _in_memory(p, label_key, wanted, rng, batch, balanced, shuffle):
         n = _layout(p, f, label_key, need_events=wanted is not None)
         mags, labels, selected, event = _read_rows(p, f, label_key, 0, n, wanted)
     _check_found(p, wanted, event)
-    pos = np.flatnonzero(selected & (labels == 1))
-    neg = np.flatnonzero(selected & (labels == 0))
-    rows, cycle, half = np.flatnonzero(selected), _Cycle(len(pos), rng), batch // 2
+    index = np.int32 if n < 2**31 else np.int64  # row indices: half the memory when they fit
+    pos = np.flatnonzero(selected & (labels == 1)).astype(index)
+    neg = np.flatnonzero(selected & (labels == 0)).astype(index)
+    rows, cycle, half = np.flatnonzero(selected).astype(index), _Cycle(len(pos), rng), batch // 2
     n_batches = len(neg) // half if balanced else -(-len(rows) // batch)
 
     def batches() -> Iterator[np.ndarray]:
@@ -258,8 +259,10 @@ def aftershock_dataset(
         arrays, batches, n_batches, n_pos, n_neg = _in_memory(
             p, label_key, wanted, rng, batch, balanced, shuffle
         )
+        index = tf.int32 if len(arrays[1]) < 2**31 else tf.int64  # as _in_memory chose
         mags, labels = (tf.constant(a) for a in arrays)
-        spec = tf.TensorSpec([None, None], tf.int64)
+        del arrays  # TensorFlow holds its own copies
+        spec = tf.TensorSpec([None, None], index)
         ds = tf.data.Dataset.from_generator(batches, output_signature=spec).unbatch()
         ds = ds.map(lambda i: (tf.gather(mags, i), tf.gather(labels, i)))
     else:
