@@ -2,7 +2,7 @@
 and mixed_bfloat16, side by side in one run.
 
 Every configuration trains lecture 08's network on the same file in the DeVries schema (written
-once into a temporary folder: synthetic rows, stress components Student-t, labels Bernoulli)
+once into a temporary folder by ``write_schema_rows``: synthetic rows from a stated law)
 for a few epochs; the first epoch (tracing, warm-up) is dropped and the median of the rest is
 reported. Configurations run one after another, each in fresh processes:
 
@@ -27,21 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import h5py
-import numpy as np
-
 from dlies import train
-
-
-def write_file(path: Path, rows: int) -> None:
-    rng = np.random.default_rng(0)
-    sigma = rng.standard_t(3, size=(rows, 6)) * 1e5
-    logit = 2 * np.log10(np.linalg.norm(sigma, axis=1) / 1e5) - 3.5
-    labels = (rng.random(rows) < 1 / (1 + np.exp(-logit))).astype("float64")
-    with h5py.File(path, "w") as f:
-        f["aftershocksyn"] = labels
-        for k, c in enumerate(("xx", "yy", "xy", "xz", "yz", "zz")):
-            f[f"stresses_full_{c}"] = sigma[:, k]
+from dlies.datasets.devries import write_schema_rows
 
 
 def run(config, precision, data: Path, work: Path, epochs: int, batch: int, steps: int) -> dict:
@@ -99,7 +86,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         data = work / "devries_schema.h5"
-        write_file(data, args.rows)
+        write_schema_rows(data, args.rows, random_state=0)
         results = [
             run(c, prec, data, work, args.epochs, args.batch_size, args.steps)
             for prec in ("float32", "mixed_bfloat16")

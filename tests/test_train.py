@@ -7,22 +7,14 @@ import signal
 import time
 from pathlib import Path
 
-import h5py
-import numpy as np
 import pytest
 
 from dlies import train
+from dlies.datasets.devries import write_schema_rows
 
 
 def _devries_file(path: Path, n: int = 24_000) -> Path:
-    """A small file in the DeVries et al. (2018) schema: synthetic rows, positives louder."""
-    rng = np.random.default_rng(0)
-    y = (rng.random(n) < 0.06).astype(float)
-    with h5py.File(path, "w") as f:
-        f["aftershocksyn"] = y
-        for k in ("xx", "yy", "xy", "xz", "yz", "zz"):
-            f[f"stresses_full_{k}"] = rng.normal(0, 1e5, n) * (1 + 2 * y)
-    return path
+    return write_schema_rows(path, n, random_state=0)
 
 
 def _args(data, ck, epochs, extra=()):

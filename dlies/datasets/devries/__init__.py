@@ -29,6 +29,7 @@ from dlies.datasets.devries.files import (
     load_aftershocks,
     locate_devries,
 )
+from dlies.datasets.devries.schema_rows import write_schema_rows
 
 __all__ = [
     "COORD_KEYS",
@@ -44,4 +45,5 @@ __all__ = [
     "locate_devries",
     "map_slice",
     "split_events",
+    "write_schema_rows",
 ]
