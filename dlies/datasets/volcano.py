@@ -272,6 +272,7 @@ def make_volcano_signals(
     - **TR** (harmonic tremor): sustained (logU(8, 60) s, possibly started before the window),
       fundamental f0 ~ logU(0.8, 4) Hz gliding by up to ±20 % and 1-5 harmonics of amplitude
       k^-U(0.3, 2), slow amplitude modulation. One harmonic only makes it monochromatic.
+      r ~ U(0.5, 6).
     - **VT** (volcano-tectonic): impulsive P then S (S−P = r (1/v_S − 1/v_P)), ground-velocity
       Brune spectrum f / (1 + (f/fc)²) with fc ~ logU(3, 15) Hz, S 1.5-4 times P, coda decay
       logU(1, 6) s. r ~ U(1, 15).
@@ -282,6 +283,7 @@ def make_volcano_signals(
       logU(0.3, 3) times the onset's peak (small: VT-like; large: LP-like). r ~ U(0.5, 5).
     - **TOR** (tornillo): a small impulsive onset, then a monochromatic coda at f0 ~ logU(1, 8)
       Hz decaying as exp(−π f0 dt / Q), Q ~ logU(30, 400), plus a weaker low-Q second peak.
+      r ~ U(0.5, 5).
 
     The path attenuates every event except the air wave as exp(−π f t*), t* = r / (Q v_S) with
     Q = 50, v_P = 3.5 km/s, v_S = 2 km/s, v_air = 0.34 km/s. The **noise** is a random window of
