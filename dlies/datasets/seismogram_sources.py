@@ -16,8 +16,9 @@ radiation coefficient :math:`\mathcal{R}`, free-surface factor :math:`F = 2`, de
 attenuation :math:`t^* = T/Q` and site attenuation :math:`\kappa_0`.
 
 A time series with that spectrum is Gaussian noise shaped by :math:`A(f)` (random phases)
-times an envelope: a linear rise, then an exponential decay whose length is the source
-duration :math:`1/f_c` plus a path duration (0.02 s/km for P, 0.05 s/km for S). The coda
+times an envelope: a linear rise over 5 % of the phase's duration (0.02–0.15 s), then an
+exponential decay over half of it; the duration is the source duration :math:`1/f_c` plus a
+path duration (0.02 s/km for P, 0.05 s/km for S). The coda
 follows each phase on all three components, decaying over a fraction of the coda duration
 :math:`\tau` of Lee et al. (1972), :math:`M = -0.87 + 2\log_{10}\tau + 0.0035\,\Delta`.
 The envelopes are scaled so that each phase carries the energy :math:`2\int_0^\infty A^2 df`

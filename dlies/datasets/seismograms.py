@@ -138,8 +138,8 @@ def _event_block(rng, meta: dict, crust: CrustalModel, rate: float, samples: int
     dur_p = 1.0 / fc_p + 0.02 * hypo
     dur_s = 1.0 / fc_s + 0.05 * hypo
     on_p, on_s = meta["p_onset"], meta["s_onset"]
-    env_p, int_p = _src.phase_envelope(t, on_p, np.clip(0.1 * dur_p, 0.02, 0.3), dur_p / 2)
-    env_s, int_s = _src.phase_envelope(t, on_s, np.clip(0.1 * dur_s, 0.02, 0.3), dur_s / 2)
+    env_p, int_p = _src.phase_envelope(t, on_p, np.clip(0.05 * dur_p, 0.02, 0.15), dur_p / 2)
+    env_s, int_s = _src.phase_envelope(t, on_s, np.clip(0.05 * dur_s, 0.02, 0.15), dur_s / 2)
     amp_p = np.sqrt(_src.spectral_energy(spec_p, freqs) / int_p) * np.sign(radiation_p)
     amp_s = np.sqrt(_src.spectral_energy(spec_s, freqs) / int_s)
     p_wave = (amp_p[:, None] * env_p) * series_p
