@@ -1,4 +1,4 @@
-"""Every lecture notebook is numbered, stripped, starts with runtime.setup, uses no absolute paths."""
+"""Every notebook is numbered, stripped, starts with dlies.course.setup, has no absolute paths."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_notebook_hygiene(path: Path):
     first = "".join(code[0]["source"])
     stem = path.stem
     assert "import dlies" in first
-    assert re.search(rf"dlies\.runtime\.setup\(\s*notebook=\"{stem}\"", first), (
+    assert re.search(rf"dlies\.course\.setup\(\s*notebook=\"{stem}\"", first), (
         f'first code cell must call dlies.course.setup(notebook="{stem}", ...)'
     )
     for c in cells:
