@@ -148,7 +148,7 @@ def describe_devices() -> str:
     return "GPU: " + ", ".join(names)
 
 
-def setup(notebook: str, seed: int = 0, *, verbose: bool = True) -> Runtime:
+def setup(notebook: str, seed: int = 0, *, tensorflow: bool = True, verbose: bool = True):
     """Prepare a lecture: seed every generator, make TF ops deterministic, report the device.
 
     Parameters
@@ -157,6 +157,9 @@ def setup(notebook: str, seed: int = 0, *, verbose: bool = True) -> Runtime:
         The lecture's name, e.g. ``"03_mantle_stability"``; names its build folders.
     seed : int, default 0
         Seeds Python's ``random``, NumPy's legacy global generator, and TensorFlow/Keras.
+    tensorflow : bool, default True
+        False for a lecture that never uses TensorFlow (scikit-learn only): it is then not
+        imported, which saves seconds at start-up.
     verbose : bool, default True
         Print one line with the TensorFlow version, the device and the mode.
     """
@@ -164,26 +167,27 @@ def setup(notebook: str, seed: int = 0, *, verbose: bool = True) -> Runtime:
     check_name(notebook, "setup: notebook")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"setup: seed must be a non-negative integer, got {seed!r}")
-    quick = quick_mode()
-    with _silence_native_stderr():
-        import absl.logging
-        import keras
-        import tensorflow as tf
-
-        absl.logging.set_verbosity(absl.logging.ERROR)
-        tf.get_logger().setLevel("ERROR")
-        device = describe_devices()
     random.seed(seed)
     np.random.seed(seed)
-    keras.utils.set_random_seed(int(seed))
-    tf.config.experimental.enable_op_determinism()
-    rt = Runtime(notebook, int(seed), quick, device, tf.__version__, keras.__version__)
+    tf_version = keras_version = "not used"
+    device = "CPU (this lecture does not use TensorFlow)"
+    if tensorflow:
+        with _silence_native_stderr():
+            import absl.logging
+            import keras
+            import tensorflow as tf
+
+            absl.logging.set_verbosity(absl.logging.ERROR)
+            tf.get_logger().setLevel("ERROR")
+            device = describe_devices()
+        keras.utils.set_random_seed(int(seed))
+        tf.config.experimental.enable_op_determinism()
+        tf_version, keras_version = tf.__version__, keras.__version__
+    rt = Runtime(notebook, int(seed), quick_mode(), device, tf_version, keras_version)
     _current = rt
     if verbose:
-        print(
-            f"dlies | {notebook} | TensorFlow {tf.__version__} (Keras {keras.__version__}) | "
-            f"{device} | {rt.mode} mode | seed {seed}"
-        )
+        versions = f"TensorFlow {tf_version} (Keras {keras_version})" if tensorflow else "NumPy"
+        print(f"dlies | {notebook} | {versions} | {device} | {rt.mode} mode | seed {seed}")
     return rt
 
 
