@@ -11,6 +11,7 @@ from dlies.datasets.mnist import add_noise, load_mnist
 from dlies.datasets.point_cloud import load_las, load_xyz, make_point_cloud
 from dlies.datasets.quadratic import make_quadratic
 from dlies.datasets.seisbench import load_seisbench, save_seisbench
+from dlies.datasets.seismic_sections import make_seismic_sections, neighbour_correlations
 from dlies.datasets.seismograms import Seismograms, make_seismograms
 from dlies.datasets.sensors import SensorRecord, load_sensor_csv, make_turbidity_record
 from dlies.datasets.synthetic_aftershocks import make_aftershocks
@@ -32,9 +33,11 @@ __all__ = [
     "make_mantle_stability",
     "make_point_cloud",
     "make_quadratic",
+    "make_seismic_sections",
     "make_seismograms",
     "make_turbidity_record",
     "make_volcano_signals",
+    "neighbour_correlations",
     "save_seisbench",
     "split_events",
 ]

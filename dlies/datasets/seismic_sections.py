@@ -1,0 +1,209 @@
+r"""Synthetic zero-offset seismic sections with two reflections or two diffractions, and the
+cross-correlations of neighbouring traces that lecture 16 classifies.
+
+**The gather.** A zero-offset (coincident source and receiver) section in a medium of constant
+velocity :math:`v`: trace :math:`j` at surface position :math:`x_j` records the two-way
+traveltime :math:`t(x)` of each event. There
+
+* a planar reflector of dip :math:`\theta` is a straight line,
+  :math:`t(x) = t_0 + (2\sin\theta / v)\,x`, with the same amplitude on every trace (the
+  reflection coefficient); a gently folded one adds a small curvature;
+* a point diffractor at :math:`(x_a, z_a)` is a hyperbola with its apex above the scatterer,
+  :math:`t(x) = \sqrt{t_a^2 + 4(x - x_a)^2 / v^2}`, :math:`t_a = 2 z_a / v`, whose amplitude
+  falls away from the apex (2-D spreading and obliquity, :math:`\propto (t_a / t)^{3/2}`).
+
+:func:`make_seismic_sections` draws windows of such sections, each holding two events of one
+kind; :func:`neighbour_correlations` turns each window into its lag-versus-trace panel: trace
+:math:`j` cross-correlated with trace :math:`j + 1`. A reflection has one time dip, so its
+correlation peak sits at the same lag on every trace pair; a diffraction's time dip changes
+along the hyperbola, so its peak lag drifts from pair to pair, changing sign at the apex.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlies.datasets._validate import check_n, check_range
+
+__all__ = ["CLASS_NAMES", "make_seismic_sections", "neighbour_correlations", "ricker"]
+
+CLASS_NAMES = ("two reflections", "two diffractions")
+
+
+def ricker(t: np.ndarray, peak_frequency: float | np.ndarray) -> np.ndarray:
+    r"""Ricker wavelet :math:`(1 - 2\pi^2 f^2 t^2)\,e^{-\pi^2 f^2 t^2}` (t in s, f in Hz)."""
+    a = (np.pi * np.asarray(peak_frequency) * np.asarray(t)) ** 2
+    return (1.0 - 2.0 * a) * np.exp(-a)
+
+
+def _band_limited_noise(rng, shape, dt, f_peak):
+    """Gaussian noise with the Ricker amplitude spectrum of each window's wavelet."""
+    n_t = shape[-1]
+    white = rng.standard_normal(shape, dtype=np.float32)
+    f = np.fft.rfftfreq(n_t, dt)
+    spectrum = ((f / f_peak[:, None]) ** 2 * np.exp(-((f / f_peak[:, None]) ** 2))).astype(
+        np.float32
+    )
+    return np.fft.irfft(np.fft.rfft(white, axis=-1) * spectrum[:, None, :], n=n_t, axis=-1)
+
+
+def make_seismic_sections(
+    n_samples: int,
+    *,
+    n_traces: int = 32,
+    n_times: int = 128,
+    dt: float = 0.002,
+    dx: float = 12.5,
+    snr_db: tuple[float, float] = (0.0, 20.0),
+    random_state: int | np.random.Generator | None = None,
+) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
+    r"""Synthetic zero-offset section windows: two reflections (label 0) or two diffractions (1).
+
+    The recipe, per window (all draws uniform unless stated):
+
+    * medium velocity :math:`v \in [1500, 3500]` m/s; Ricker wavelet of peak frequency
+      :math:`f \in [20, 45]` Hz; traces every ``dx`` m, centred on :math:`x = 0`; samples
+      every ``dt`` s around a centre time :math:`t_c \in [0.4, 1.6]` s;
+    * two events crossing the centre trace at :math:`t_c + \tau_1` and :math:`t_c + \tau_2`,
+      :math:`\tau_1 \in [-0.06, 0.02]` s, :math:`\tau_2 = \tau_1 + [0.02, 0.08]` s, with
+      amplitudes :math:`\pm[0.5, 1]`;
+    * **reflection**: :math:`t(x) = t(0) + (2 \sin\theta / v)\,x + c\,(2x/W)^2`, dip
+      :math:`\theta \in [-30°, 30°]`, fold :math:`c \in [-6, 6]` ms at the window edges
+      (:math:`W` the window width), amplitude varying by ±10 % along the reflector;
+    * **diffraction**: apex at :math:`x_a \in [-W, W]` (often outside the window: then only
+      a flank is seen, nearly straight), :math:`t_a` set so that the hyperbola
+      :math:`\sqrt{t_a^2 + 4(x - x_a)^2/v^2}` passes through :math:`t(0)`; amplitude
+      :math:`\propto (t_a / t)^{3/2}`;
+    * band-limited Gaussian noise (the wavelet's spectrum), scaled to a signal-to-noise
+      ratio (rms over the window) drawn in ``snr_db`` (dB).
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of windows; the classes are balanced (one more diffraction window when odd).
+    n_traces, n_times : int
+        Window size: traces (32) and time samples (128).
+    dt : float
+        Sampling interval in s (2 ms).
+    dx : float
+        Trace spacing in m (12.5 m).
+    snr_db : (low, high)
+        Range of the signal-to-noise ratio in dB.
+    random_state : int, Generator or None
+
+    Returns
+    -------
+    sections : ndarray (n_samples, n_traces, n_times), float32
+        Amplitudes (arbitrary units), trace by trace.
+    labels : ndarray (n_samples,), int64
+        0 two reflections, 1 two diffractions.
+    class_names : tuple
+        ``("two reflections", "two diffractions")``.
+    """
+    n = check_n("n_samples", n_samples, minimum=2)
+    n_traces = check_n("n_traces", n_traces, minimum=3)
+    n_times = check_n("n_times", n_times, minimum=16)
+    for name, value in (("dt", dt), ("dx", dx)):
+        if isinstance(value, bool) or not np.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    snr_lo, snr_hi = check_range("snr_db", snr_db)
+    rng = np.random.default_rng(random_state)
+
+    labels = rng.permutation(np.arange(n) % 2)
+    x = (np.arange(n_traces) - (n_traces - 1) / 2) * dx  # (traces,)
+    width = n_traces * dx
+    t_rel = (np.arange(n_times) - n_times / 2) * dt  # time relative to the centre, s
+    v = rng.uniform(1500.0, 3500.0, n)
+    f_peak = rng.uniform(20.0, 45.0, n)
+    t_c = rng.uniform(0.4, 1.6, n)
+    tau1 = rng.uniform(-0.06, 0.02, n)
+    taus = np.stack([tau1, tau1 + rng.uniform(0.02, 0.08, n)], axis=1)  # (n, 2)
+    amps = rng.uniform(0.5, 1.0, (n, 2)) * rng.choice([-1.0, 1.0], (n, 2))
+
+    # reflections: straight lines with a gentle fold and a mild amplitude ripple
+    theta = np.deg2rad(rng.uniform(-30.0, 30.0, (n, 2)))
+    fold = rng.uniform(-0.006, 0.006, (n, 2))
+    u = 2 * x / width  # -1 .. 1 across the window
+    t_refl = (
+        taus[..., None] + (2 * np.sin(theta) / v[:, None])[..., None] * x + fold[..., None] * u**2
+    )
+    ripple = 1 + 0.1 * np.sin(
+        2 * np.pi * rng.uniform(0.2, 1.0, (n, 2, 1)) * u + rng.uniform(0, 6.3, (n, 2, 1))
+    )
+    a_refl = amps[..., None] * ripple
+
+    # diffractions: hyperbolae through the same centre-trace times
+    t0 = t_c[:, None] + taus  # absolute time on the centre trace
+    x_a = rng.uniform(-width, width, (n, 2))
+    x_a = np.clip(x_a, -0.9 * t0 * v[:, None] / 2, 0.9 * t0 * v[:, None] / 2)
+    t_apex = np.sqrt(t0**2 - 4 * x_a**2 / v[:, None] ** 2)
+    t_abs = np.sqrt(t_apex[..., None] ** 2 + 4 * (x - x_a[..., None]) ** 2 / v[:, None, None] ** 2)
+    t_diff = t_abs - t_c[:, None, None]
+    a_diff = amps[..., None] * (t_apex[..., None] / t_abs) ** 1.5
+
+    is_diff = labels.astype(bool)[:, None, None]
+    times = np.where(is_diff, t_diff, t_refl)  # (n, 2, traces), relative to t_c
+    gains = np.where(is_diff, a_diff, a_refl)
+    # single precision: half the memory traffic, and far below the noise floor
+    t_rel, times, gains = (
+        t_rel.astype(np.float32),
+        times.astype(np.float32),
+        gains.astype(np.float32),
+    )
+    f32 = f_peak.astype(np.float32)[:, None, None]
+    signal = np.zeros((n, n_traces, n_times), dtype=np.float32)
+    for k in range(2):
+        lag = t_rel[None, None, :] - times[:, k, :, None]  # (n, traces, times)
+        signal += gains[:, k, :, None] * ricker(lag, f32)
+
+    noise = _band_limited_noise(rng, signal.shape, dt, f_peak)
+    snr = 10 ** (rng.uniform(snr_lo, snr_hi, n) / 20)
+    rms_s = np.sqrt((signal.astype(np.float64) ** 2).mean(axis=(1, 2)))
+    rms_n = np.sqrt((noise.astype(np.float64) ** 2).mean(axis=(1, 2)))
+    scale = (rms_s / (snr * rms_n)).astype(np.float32)
+    sections = signal + noise * scale[:, None, None]
+    return sections.astype(np.float32), labels.astype(np.int64), CLASS_NAMES
+
+
+def neighbour_correlations(sections: np.ndarray, max_lag: int) -> np.ndarray:
+    r"""Normalised cross-correlation of each trace with the next, for lags ``-max_lag..max_lag``.
+
+    .. math::
+
+        c_j(\ell) = \frac{\sum_t u_j(t)\, u_{j+1}(t + \ell)}
+                         {\sqrt{\sum_t u_j(t)^2 \sum_t u_{j+1}(t)^2}}
+
+    in :math:`[-1, 1]`; a positive lag :math:`\ell` (samples) means the event arrives later
+    on trace :math:`j+1`. Computed by FFT with zero padding (no wrap-around); a silent trace
+    gives zeros.
+
+    Parameters
+    ----------
+    sections : array (n, n_traces, n_times)
+    max_lag : int
+        Largest lag in samples, smaller than ``n_times``.
+
+    Returns
+    -------
+    ndarray (n, n_traces - 1, 2 * max_lag + 1), float32
+        One lag-versus-trace-pair panel per window.
+    """
+    u = np.asarray(sections, dtype=np.float32)  # single precision halves the FFT work
+    if u.ndim != 3 or u.shape[1] < 2:
+        raise ValueError(f"sections must have shape (n, n_traces >= 2, n_times), got {u.shape}")
+    if not np.isfinite(u).all():
+        raise ValueError("sections must be finite")
+    n_times = u.shape[2]
+    if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer):
+        raise TypeError(f"max_lag must be an integer, got {max_lag!r}")
+    if not 0 <= max_lag < n_times:
+        raise ValueError(f"max_lag must be in [0, {n_times - 1}], got {max_lag}")
+    spec = np.fft.rfft(u, n=2 * n_times, axis=-1)
+    full = np.fft.irfft(np.conj(spec[:, :-1]) * spec[:, 1:], n=2 * n_times, axis=-1)
+    lags = np.arange(-max_lag, max_lag + 1)
+    corr = full[..., lags % (2 * n_times)]  # negative lags wrap to the end of the padding
+    energy = (u.astype(np.float64) ** 2).sum(axis=-1)
+    norm = np.sqrt(energy[:, :-1] * energy[:, 1:])
+    out = np.zeros(corr.shape, dtype=np.float32)
+    np.divide(corr, norm[..., None], out=out, where=norm[..., None] > 0, casting="unsafe")
+    return np.clip(out, -1.0, 1.0)
