@@ -338,8 +338,9 @@ def leading_lyapunov_exponent(
     Parameters
     ----------
     advance : callable
-        Maps states of shape ``(m, 3)`` to the states ``interval`` time units later; the
-        model under study (true or learned), vectorised over the ``m`` states.
+        Maps states of shape ``(k, 3)`` to the states ``interval`` time units later; the
+        model under study (true or learned), vectorised over the states. It is called once
+        per interval on the ``2m`` states (the ``m`` trajectories, then their companions).
     states : array_like, shape (m, 3)
         Starting states, ideally on the attractor.
     interval : float
@@ -372,8 +373,10 @@ def leading_lyapunov_exponent(
     direction = np.random.default_rng(random_state).standard_normal(a.shape)
     b = a + d0 * direction / np.linalg.norm(direction, axis=1, keepdims=True)
     log_growth = np.zeros(len(a))
+    m = len(a)
     for k in range(n):
-        a, b = np.asarray(advance(a), dtype=float), np.asarray(advance(b), dtype=float)
+        both = np.asarray(advance(np.concatenate([a, b])), dtype=float)  # one call per interval
+        a, b = both[:m], both[m:]
         d = np.linalg.norm(b - a, axis=1)
         if not (np.all(np.isfinite(d)) and np.all(d > 0)):
             raise FloatingPointError(f"the two trajectories blew up or merged at interval {k}")
