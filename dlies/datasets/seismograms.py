@@ -94,6 +94,23 @@ class Seismograms:
         """Time of each sample from the window start (s)."""
         return np.arange(self.waveforms.shape[1]) / self.sampling_rate
 
+    @classmethod
+    def concatenate(cls, parts: list[Seismograms]) -> Seismograms:
+        """One set made of ``parts`` in order; they must share their sampling rate and length."""
+        if not parts:
+            raise ValueError("Seismograms.concatenate: nothing to concatenate")
+        shapes = {(p.sampling_rate, p.waveforms.shape[1:]) for p in parts}
+        if len(shapes) > 1:
+            raise ValueError(f"Seismograms.concatenate: mixed rates or window shapes {shapes}")
+        return cls(
+            **{
+                f.name: parts[0].sampling_rate
+                if f.name == "sampling_rate"
+                else np.concatenate([getattr(p, f.name) for p in parts])
+                for f in fields(cls)
+            }
+        )
+
     def subset(self, index) -> Seismograms:
         """The windows selected by ``index`` (a slice, integer array or boolean mask)."""
         kwargs = {

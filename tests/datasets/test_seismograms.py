@@ -22,6 +22,11 @@ def test_shapes_fields_and_noise_units(windows):
     sub = windows.subset(slice(10, 20))
     assert len(sub) == 10 and sub.sampling_rate == 100.0
     np.testing.assert_array_equal(sub.p_index, windows.p_index[10:20])
+    both = Seismograms.concatenate([sub, windows.subset(np.arange(5))])
+    assert len(both) == 15 and both.waveforms.shape == (15, 3000, 3)
+    np.testing.assert_array_equal(both.s_index[10:], windows.s_index[:5])
+    with pytest.raises(ValueError, match="mixed rates"):
+        Seismograms.concatenate([sub, make_seismograms(2, duration=10.0, random_state=0)])
 
 
 @pytest.mark.parametrize("crust", [GENERIC_CRUST, BASIN_CRUST])
