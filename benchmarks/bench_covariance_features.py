@@ -16,7 +16,8 @@ given (the code runs on one thread, so on an otherwise idle machine the wall tim
 the CPU time; on a shared one it is longer). Peak memory is measured two ways during the
 call: the peak of NumPy/Python allocations (``tracemalloc``) and the peak rise of the
 process's resident memory (sampled from ``/proc/self/statm`` every 5 ms after glibc has
-returned freed memory, Linux only), which also sees SciPy's KD-tree. ``--quick`` shrinks everything tenfold (a smoke test).
+returned freed memory, Linux only), which also sees SciPy's KD-tree. ``--quick`` shrinks
+everything tenfold (a smoke test).
 """
 
 from __future__ import annotations

@@ -359,7 +359,8 @@ def add_noise(
     random_state: int | np.random.Generator | None = None,
     clip: bool = True,
 ) -> np.ndarray:
-    r"""Noisy images as in Lecture 3: :math:`\tilde x = x + f\,\varepsilon`, :math:`\varepsilon \sim N(0, 1)`.
+    r"""Noisy images as in Lecture 3: :math:`\tilde x = x + f\,\varepsilon`,
+    :math:`\varepsilon \sim N(0, 1)`.
 
     Parameters
     ----------

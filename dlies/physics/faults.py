@@ -239,6 +239,7 @@ def horizontal_distance(east: ArrayLike, north: ArrayLike, fault: RectangularFau
 
 
 def moment_magnitude(fault: RectangularFault, *, shear_modulus: float = SHEAR_MODULUS) -> float:
-    """Moment magnitude :math:`M_w = \\tfrac23(\\log_{10} M_0 - 9.1)`, :math:`M_0 = G A \\bar D` (N m)."""
+    """Moment magnitude :math:`M_w = \\tfrac23(\\log_{10} M_0 - 9.1)`,
+    :math:`M_0 = G A \\bar D` (N m)."""
     m0 = shear_modulus * fault.length * fault.width * fault.mean_slip
     return float(2.0 / 3.0 * (np.log10(m0) - 9.1))

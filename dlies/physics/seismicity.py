@@ -11,7 +11,8 @@ where :math:`A\sigma` is the constitutive parameter times the effective normal s
 :math:`t_a` the aftershock duration. Integrating over a window :math:`[0, T]` gives the
 expected number of events (derivation in the lecture notebook)
 
-.. math:: N(T) = r\,t_a \ln\!\left[1 + e^{\Delta\mathrm{CFS}/A\sigma}\left(e^{T/t_a} - 1\right)\right],
+.. math::
+   N(T) = r\,t_a \ln\!\left[1 + e^{\Delta\mathrm{CFS}/A\sigma}\left(e^{T/t_a} - 1\right)\right],
 
 which is :math:`rT` for :math:`\Delta\mathrm{CFS} = 0`, grows linearly with
 :math:`\Delta\mathrm{CFS}` for large positive steps, and tends to zero in a stress shadow.

@@ -205,7 +205,7 @@ def test_keras_source_in_quick_mode_still_reads_cache(env, monkeypatch):
     assert len(x_train) == 5
 
 
-# ------------------------------------------------------------------------------ auto: fallback order
+# ------------------------------------------------------------------------- auto: fallback order
 
 
 def test_auto_uses_cache_first(env, monkeypatch):
