@@ -16,6 +16,11 @@ deviation larger (and variable from hour to hour in the real record).
 
 ``noise="cultural"`` adds a broad band of 2–12 Hz noise 10 dB above KW1's level (traffic,
 industry), the kind of site where the signal band itself is noisy.
+
+``noise="varied"`` gives every window a site of its own: KW1's spectrum times a random smooth
+gain, a slope of ±6 dB per decade plus three bumps of ±12 dB, 0.2–0.6 decades wide, centred
+between 1 and 40 Hz (the same on the three components). Training on it keeps a detector from
+taking one site's noise spectrum for the definition of "noise".
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import numpy as np
 from scipy import fft as sfft
 from scipy import signal as ssignal
 
-NOISE_KINDS = ("kw1", "kw1_synthetic", "cultural")
+NOISE_KINDS = ("kw1", "kw1_synthetic", "cultural", "varied")
 KW1_RATE = 100.0
 _MASK_BLOCK_S = 10.0
 _MASK_FACTOR = 3.0
@@ -100,17 +105,35 @@ def noise_psd(freqs: np.ndarray, kind: str) -> np.ndarray:
     return psd
 
 
+def site_gain_db(rng: np.random.Generator, n: int, freqs: np.ndarray) -> np.ndarray:
+    """Random smooth spectral gains (n, len(freqs)) in dB for ``noise="varied"``."""
+    logf = np.log10(np.clip(freqs, 0.1, None))[None, :]
+    gain = rng.uniform(-6.0, 6.0, (n, 1)) * logf  # dB per decade, pivot at 1 Hz
+    for _ in range(3):
+        centre = rng.uniform(0.0, np.log10(40.0), (n, 1))
+        width = rng.uniform(0.2, 0.6, (n, 1))
+        gain += rng.uniform(-12.0, 12.0, (n, 1)) * np.exp(-0.5 * ((logf - centre) / width) ** 2)
+    return gain
+
+
 def synthetic_noise(
     rng: np.random.Generator, shape: tuple[int, ...], sampling_rate: float, kind: str
 ) -> np.ndarray:
-    """Gaussian noise with the spectrum of :func:`noise_psd`, float32, last axis = time."""
+    """Gaussian noise with the spectrum of :func:`noise_psd`, float32, last axis = time.
+
+    For ``kind="varied"`` the first axis indexes windows, each with its own site gain.
+    """
     samples = shape[-1]
     white = rng.standard_normal(shape, dtype=np.float32)
     freqs = sfft.rfftfreq(samples, 1.0 / sampling_rate)
     # White noise of unit variance has one-sided PSD 2/fs; scale its spectrum to the target.
-    gain = np.sqrt(noise_psd(freqs, kind) * sampling_rate / 2.0).astype(np.float32)
+    gain = np.sqrt(noise_psd(freqs, kind) * sampling_rate / 2.0)
     gain[0] = 0.0  # no DC offset
-    return sfft.irfft(sfft.rfft(white, axis=-1) * gain, n=samples, axis=-1).astype(np.float32)
+    if kind == "varied":
+        site = 10.0 ** (site_gain_db(rng, shape[0], freqs) / 20.0)
+        gain = (gain * site).reshape((shape[0],) + (1,) * (len(shape) - 2) + (len(freqs),))
+    spec = sfft.rfft(white, axis=-1) * gain.astype(np.float32)
+    return sfft.irfft(spec, n=samples, axis=-1).astype(np.float32)
 
 
 def kw1_segments(

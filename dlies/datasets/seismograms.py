@@ -227,9 +227,10 @@ def make_seismograms(
         Moment magnitudes, Gutenberg–Richter with b = 1.
     crust : CrustalModel, default GENERIC_CRUST
         Velocities and attenuation (:mod:`dlies.physics.crust`).
-    noise : {"kw1", "kw1_synthetic", "cultural"}
+    noise : {"kw1", "kw1_synthetic", "cultural", "varied"}
         Real KW1 on Z and synthetic KW1-like noise on N, E; synthetic KW1-like on all three;
-        or synthetic with an extra 2–12 Hz band (:mod:`dlies.datasets.seismogram_noise`).
+        synthetic with an extra 2–12 Hz band; or synthetic with a random site spectrum per
+        window (:mod:`dlies.datasets.seismogram_noise`).
         Real segments need ``sampling_rate`` = 100 Hz; otherwise Z noise is synthetic too.
     noise_span : (start, end), default (0, 1)
         Fraction of the KW1 record the real segments come from.

@@ -131,6 +131,20 @@ def test_kw1_noise_model_and_segments():
     assert syn.shape == (2, 3, 3000) and syn.dtype == np.float32
 
 
+def test_varied_noise_gives_each_window_its_own_spectrum():
+    rng = np.random.default_rng(1)
+    x = synthetic_noise(rng, (40, 3, 4000), 100.0, "varied")
+    spec = np.abs(np.fft.rfft(x, axis=-1)) ** 2
+    freqs = np.fft.rfftfreq(4000, 0.01)
+    band = lambda lo, hi: spec[..., (freqs >= lo) & (freqs < hi)].mean(-1)  # noqa: E731
+    ratio_db = 10 * np.log10(band(8, 12) / band(2, 3))  # (window, component)
+    # the three components of a window share their site; windows differ by many dB
+    assert np.median(np.ptp(ratio_db, axis=1)) < 3.0
+    assert np.ptp(ratio_db[:, 0]) > 10.0
+    w = make_seismograms(6, noise="varied", random_state=0)
+    assert np.all(np.isfinite(w.waveforms))
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
