@@ -12,33 +12,15 @@ with ``laspy``; LAZ needs its ``lazrs`` backend, a dependency of the course).
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 
 from dlies.datasets._validate import check_n, check_nonnegative
+from dlies.datasets.point_cloud_files import ASPRS_CLASSES, load_las, load_xyz
 
 __all__ = ["ASPRS_CLASSES", "CLASS_NAMES", "load_las", "load_xyz", "make_point_cloud"]
 
 CLASS_NAMES = ("ground", "vegetation", "rock")
 GROUND, VEGETATION, ROCK = 0, 1, 2
-
-#: The ASPRS standard classification codes of LAS 1.4 (point formats 6-10) that lidar
-#: providers use most; codes 0-1 mean "not classified".
-ASPRS_CLASSES = {
-    0: "created, never classified",
-    1: "unclassified",
-    2: "ground",
-    3: "low vegetation",
-    4: "medium vegetation",
-    5: "high vegetation",
-    6: "building",
-    7: "low point (noise)",
-    9: "water",
-    17: "bridge deck",
-    18: "high noise",
-}
 
 # Objects per square metre of terrain, and their relative point densities (returns per m^2
 # of exposed surface, ground = 1): crowns scatter the beam in depth and return more points.
@@ -342,102 +324,3 @@ def _sample_trunks(rng, counts, trees, terrain):
     y = trees["y"][idx] + trees["r"][idx] * np.sin(theta)
     z = terrain(trees["x"], trees["y"])[idx] + trees["h"][idx] * rng.random(len(idx))
     return np.column_stack([x, y, z])
-
-
-# --------------------------------------------------------------------------- loaders
-def _existing_file(path: str | os.PathLike, caller: str) -> Path:
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"{caller}: path must be a str or os.PathLike, got {type(path).__name__}")
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"{caller}: no such file: {p}")
-    if not p.is_file():
-        raise ValueError(f"{caller}: {p} is not a file")
-    return p
-
-
-def load_xyz(
-    path: str | os.PathLike, *, label_column: int | None = None
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Read a plain-text point cloud, one point per line: ``x y z [label] [...]``.
-
-    Columns are separated by white space or commas; lines starting with ``#`` are comments.
-    This is the format of CANUPO's labelled samples and of most lidar exports to text.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The text file.
-    label_column : int, optional
-        0-based column of the integer class label. Default: column 3 when the file has
-        exactly four columns, no labels otherwise.
-
-    Returns
-    -------
-    points : ndarray (n, 3), float64
-        x, y, z in the file's units (m for lidar).
-    labels : ndarray (n,), int64, or None
-    """
-    p = _existing_file(path, "load_xyz")
-    try:
-        with p.open(encoding="utf-8") as fh:
-            first = next((ln for ln in fh if ln.strip() and not ln.lstrip().startswith("#")), "")
-    except UnicodeDecodeError:
-        raise ValueError(f"load_xyz: {p} is not a text file (cannot decode it as UTF-8)") from None
-    if not first:
-        raise ValueError(f"load_xyz: {p} holds no points (empty or only comments)")
-    try:
-        data = np.loadtxt(p, ndmin=2, comments="#", delimiter="," if "," in first else None)
-    except ValueError as exc:
-        raise ValueError(f"load_xyz: {p}: cannot read the columns as numbers: {exc}") from exc
-    n_cols = data.shape[1]
-    if n_cols < 3:
-        raise ValueError(f"load_xyz: {p} has {n_cols} column(s); expected x y z [label]")
-    if label_column is None and n_cols == 4:
-        label_column = 3
-    points = np.ascontiguousarray(data[:, :3])
-    bad = np.flatnonzero(~np.isfinite(points).all(axis=1))
-    if bad.size:
-        raise ValueError(f"load_xyz: {p}: non-finite coordinates in data row {bad[0] + 1}")
-    if label_column is None:
-        return points, None
-    if isinstance(label_column, bool) or not isinstance(label_column, int):
-        raise TypeError(f"load_xyz: label_column must be an int, got {label_column!r}")
-    if not 3 <= label_column < n_cols:
-        raise ValueError(
-            f"load_xyz: {p}: label_column {label_column} is not one of the columns after "
-            f"x y z (the file has {n_cols} columns)"
-        )
-    col = data[:, label_column]
-    bad = np.flatnonzero(~np.isfinite(col) | (col != np.round(col)))
-    if bad.size:
-        raise ValueError(
-            f"load_xyz: {p}: label column {label_column} must hold integers; data row "
-            f"{bad[0] + 1} has {float(col[bad[0]])!r}"
-        )
-    return points, col.astype(np.int64)
-
-
-def load_las(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
-    """Read a LAS or LAZ point cloud with ``laspy`` (LAZ through its ``lazrs`` backend).
-
-    Returns
-    -------
-    points : ndarray (n, 3), float64
-        The scaled and offset x, y, z coordinates (the file's CRS units, usually m).
-    classification : ndarray (n,), int64
-        The ASPRS class code of each point (see :data:`ASPRS_CLASSES`; 0 or 1 when the
-        provider did not classify the points).
-    """
-    import laspy
-
-    p = _existing_file(path, "load_las")
-    try:
-        las = laspy.read(p)
-        points = np.column_stack([np.asarray(las.x), np.asarray(las.y), np.asarray(las.z)])
-        classification = np.asarray(las.classification, dtype=np.int64)
-    except (laspy.errors.LaspyException, ValueError, OSError, EOFError) as exc:
-        raise ValueError(f"load_las: {p} is not a readable LAS/LAZ file: {exc}") from exc
-    if len(points) == 0:
-        raise ValueError(f"load_las: {p} holds no points")
-    return points.astype(np.float64), classification
