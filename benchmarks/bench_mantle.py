@@ -9,8 +9,8 @@ Usage::
 
     .venv/bin/python benchmarks/bench_mantle.py [--n 1000000] [--repeats 5]
 
-Prints the median wall time of each and the ratio loop / vectorised. All run in the same
-process, interleaved, so that machine noise affects them alike. The generator is plain
+Prints the median wall and CPU time of each and the ratio loop / vectorised (of CPU
+times). All run in the same process, interleaved, so that machine noise affects them alike. The generator is plain
 vectorised NumPy on one thread; there is no target ratio, the table in
 ``docs/benchmarks.md`` just reports it.
 """
@@ -69,15 +69,22 @@ def per_sample_loop(n: int, rng: np.random.RandomState) -> tuple[np.ndarray, np.
     return data_set["input"], data_set["label"]
 
 
-def interleaved_medians(fns: dict, repeats: int) -> dict[str, float]:
-    """Median wall time of each function, the runs interleaved so that load affects all alike."""
-    times: dict[str, list[float]] = {name: [] for name in fns}
+def interleaved_medians(fns: dict, repeats: int) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU time of each function, runs interleaved so load affects all alike.
+
+    Everything runs on one thread, so the CPU time is what a call takes on an idle core; the
+    wall time adds whatever the machine's other jobs take from it.
+    """
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in fns}
     for r in range(repeats):
         for name, fn in fns.items():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             fn(r)
-            times[name].append(time.perf_counter() - t0)
-    return {name: statistics.median(t) for name, t in times.items()}
+            times[name].append((time.perf_counter() - t0, time.process_time() - c0))
+    return {
+        name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
+        for name, t in times.items()
+    }
 
 
 def main() -> None:
@@ -95,13 +102,15 @@ def main() -> None:
         fns[f"seed_compatible={sc}"] = lambda r, sc=sc: make_mantle_stability(
             n, random_state=r, seed_compatible=sc
         )
+    load = os.getloadavg()[0]
     med = interleaved_medians(fns, args.repeats)
-    t_loop = med.pop("loop")
-    print(f"load average {os.getloadavg()[0]:.2f}; median of {args.repeats} interleaved runs")
-    print(f"{'per-sample loop (the seed code)':52s} median {t_loop:8.3f} s")
-    for name, t in med.items():
-        label = f"make_mantle_stability({name}):"
-        print(f"{label:52s} median {t:8.3f} s   loop / this {t_loop / t:7.1f}")
+    wall_loop, cpu_loop = med.pop("loop")
+    print(f"load average {load:.2f} -> {os.getloadavg()[0]:.2f}; median of {args.repeats} runs")
+    print(f"{'':44s} {'wall (s)':>9s} {'CPU (s)':>9s} {'loop/this (CPU)':>16s}")
+    print(f"{'per-sample loop (the seed code)':44s} {wall_loop:9.3f} {cpu_loop:9.3f}")
+    for name, (wall, cpu) in med.items():
+        label = f"make_mantle_stability({name})"
+        print(f"{label:44s} {wall:9.3f} {cpu:9.3f} {cpu_loop / cpu:16.1f}")
 
 
 if __name__ == "__main__":

@@ -87,7 +87,7 @@ SEED_FEATURE_NAMES: tuple[str, ...] = (
 # The slide's generate_data_set: g, alpha, nu, kappa, depth, b, lambda, delta_T drawn as
 # fractions in these ranges, then multiplied by its scale factors (g*10, nu*1000, kappa*1e4,
 # lengths*1e4, dT*1000). b is drawn in U(max(0.25, depth), 0.35) (see _seed_compatible).
-_SEED_LOW = np.array([0.8, 1e-4, 1e-2, 0.1, 0.0, np.nan, 0.0, 0.0])
+_SEED_LOW = np.array([0.8, 1e-4, 1e-2, 0.1, 0.0, 0.0, 0.0, 0.0])  # b: see _seed_compatible
 _SEED_HIGH = np.array([1.0, 1e-2, 1.0, 1.0, 0.35, 0.35, 0.39, 0.5])
 _SEED_SCALE = np.array([10.0, 1.0, 1000.0, 10000.0, 10000.0, 10000.0, 10000.0, 1000.0])
 
@@ -148,9 +148,12 @@ def mode_grows(ra: np.ndarray, lam_star: np.ndarray) -> np.ndarray:
     return (lhs > np.pi**4 * q * q * q).astype(np.int64)
 
 
-def _seed_compatible(U: np.ndarray) -> np.ndarray:
-    """Map uniform draws U in [0, 1) of shape (8, n) to the slide's scaled rows."""
-    frac = _SEED_LOW[:, None] + (_SEED_HIGH - _SEED_LOW)[:, None] * U
-    b_low = np.maximum(0.25, frac[4])  # the thickness is at least the depth (and 0.25)
-    frac[5] = b_low + (0.35 - b_low) * U[5]
-    return frac * _SEED_SCALE[:, None]
+def _seed_compatible(Z: np.ndarray) -> np.ndarray:
+    """Map uniform draws Z in [0, 1) of shape (8, n), in place, to the slide's scaled rows."""
+    b_fraction = Z[5].copy()
+    Z *= (_SEED_HIGH - _SEED_LOW)[:, None]
+    Z += _SEED_LOW[:, None]
+    b_low = np.maximum(0.25, Z[4])  # the thickness is at least the depth (and 0.25)
+    Z[5] = b_low + (0.35 - b_low) * b_fraction
+    Z *= _SEED_SCALE[:, None]
+    return Z
