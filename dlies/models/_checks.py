@@ -19,19 +19,6 @@ def dropout_rate(rate: float) -> float:
     return float(rate)
 
 
-def check_rate(name: str, rate: float) -> float:
-    """:func:`dropout_rate` for an argument called ``name`` (used by the aftershock builders)."""
-    try:
-        return dropout_rate(rate)
-    except ValueError:
-        raise ValueError(f"{name} must be a number in [0, 1), got {rate!r}") from None
-
-
-def check_shape(input_shape: int | tuple[int, ...]) -> tuple[int, ...]:
-    """``input_shape`` as a tuple (an int n means ``(n,)``); Keras checks the dimensions."""
-    return (int(input_shape),) if isinstance(input_shape, int) else tuple(input_shape)
-
-
 def adapt_array(data: object, input_shape: tuple[int, ...]) -> np.ndarray:
     """Training inputs of shape ``(n, *input_shape)`` as float32, for ``Normalization.adapt``.
 
