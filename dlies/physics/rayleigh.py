@@ -13,6 +13,8 @@ Planets*, ch. 7; Turcotte & Schubert, *Geodynamics*, §6.19):
           \qquad \lambda^* = \lambda / b .
 
 Its minimum, :math:`27\pi^4/4 \approx 657.5`, is reached at :math:`\lambda^* = 2\sqrt{2}`.
+Two questions follow: does the **mode** of a given wavelength grow (:math:`Ra > Ra_{cr}(\lambda^*)`),
+and is the **layer** unstable at all, i.e. does some mode grow (:math:`Ra >` :data:`RA_CR_MIN`)?
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ def critical_rayleigh(wavelength_ratio: ArrayLike) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Ra_cr for each λ*; the layer is unstable to that mode when Ra > Ra_cr.
+        Ra_cr for each λ*; the mode of that wavelength grows when Ra > Ra_cr.
     """
     lam = _positive("wavelength_ratio", wavelength_ratio)
     return np.pi**4 * (4.0 + lam**2) ** 3 / (4.0 * lam**4)
