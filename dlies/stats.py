@@ -121,22 +121,20 @@ def bootstrap_interval(
     conf = _confidence(confidence)
     rng = np.random.default_rng(random_state)
     value = float(statistic(*arrays))
-    if groups is None:
-        members = [np.array([i]) for i in range(n)]
-        unit = "samples"
-    else:
+    members = None  # resample single samples, or whole groups (their member indices)
+    k, unit = n, "samples"
+    if groups is not None:
         groups = np.asarray(groups)
         if len(groups) != n:
             raise ValueError(f"bootstrap_interval: groups has length {len(groups)}, expected {n}")
         _, inverse = np.unique(groups, return_inverse=True)
         order = np.argsort(inverse, kind="stable")
         members = np.split(order, np.cumsum(np.bincount(inverse))[:-1])
-        unit = "groups"
-    k = len(members)
+        k, unit = len(members), "groups"
     values = []
     for _ in range(n_resamples):
         pick = rng.integers(0, k, size=k)
-        idx = np.concatenate([members[i] for i in pick]) if groups is not None else pick
+        idx = pick if members is None else np.concatenate([members[i] for i in pick])
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. scikit-learn's "only one class" warning
