@@ -21,6 +21,7 @@ beat synthetic ones:
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -104,7 +105,18 @@ def read_example(name: str):
     return stream
 
 
-def load_kw1() -> np.ndarray:
-    """BW.KW1 EHZ: 2.6 h of vertical ground motion at 100 Hz, in counts (float64)."""
+@functools.lru_cache(maxsize=1)
+def _kw1_counts() -> np.ndarray:
     (path,) = example_path("kw1")
-    return np.loadtxt(path)
+    counts = np.loadtxt(path)
+    counts.flags.writeable = False
+    return counts
+
+
+def load_kw1() -> np.ndarray:
+    """BW.KW1 EHZ: 2.6 h of vertical ground motion at 100 Hz, in counts (float64).
+
+    The text file is parsed once per process (the volcano catalogue, the seismogram noise
+    and the lectures all read it); each call returns its own writable copy.
+    """
+    return _kw1_counts().copy()

@@ -37,3 +37,9 @@ def test_unknown_and_missing_examples(monkeypatch, tmp_path):
     monkeypatch.setattr(obspy, "__file__", str(tmp_path / "obspy" / "__init__.py"))
     with pytest.raises(FileNotFoundError, match="missing from the installed ObsPy"):
         rr.example_path("kw1")
+
+
+def test_kw1_copies_are_independent():
+    a, b = rr.load_kw1(), rr.load_kw1()
+    a[:10] = 0.0  # a caller may change its copy; the next one is untouched
+    assert b[:10].any() and rr.load_kw1()[:10].any()
