@@ -26,132 +26,25 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
+from dlies.datasets.seisbench_format import (
+    chunks,
+    data_format,
+    first_of,
+    number,
+    parse_slice,
+    pick_samples,
+    read_rows,
+)
 from dlies.datasets.seismograms import COMPONENTS, Seismograms
 
 __all__ = ["load_seisbench", "save_seisbench"]
 
-_PICK_COLUMN = re.compile(r"^trace_(.+)_arrival_sample$")
 _MARK = "dlies.save_seisbench"
-_SLICE_PART = re.compile(r"^\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?(?::\s*(-?\d+)?\s*)?$")
-
-
-def _chunks(folder: Path) -> list[str]:
-    listed = folder / "chunks"
-    if listed.is_file():
-        names = [line.strip() for line in listed.read_text().splitlines() if line.strip()]
-        if names:
-            return names
-    if (folder / "waveforms.hdf5").is_file() or (folder / "metadata.csv").is_file():
-        return [""]
-    meta = {p.name[len("metadata") : -len(".csv")] for p in folder.glob("metadata*.csv")}
-    wave = {p.name[len("waveforms") : -len(".hdf5")] for p in folder.glob("waveforms*.hdf5")}
-    if not meta & wave:
-        raise FileNotFoundError(
-            f"{folder}: no SeisBench data set here (expected metadata.csv and waveforms.hdf5, "
-            f"or metadata<chunk>.csv and waveforms<chunk>.hdf5 pairs)"
-        )
-    return sorted(meta & wave)
-
-
-def _parse_slice(text: str, trace_name: str, path: Path) -> tuple:
-    """``"0,:3,:15001"`` -> (0, slice(None, 3), slice(None, 15001))."""
-    parts = []
-    for part in text.split(","):
-        m = _SLICE_PART.match(part)
-        if not m or not part.strip():
-            raise ValueError(f"{path}: trace {trace_name!r} has an invalid block slice {text!r}")
-        a, b, c = (int(g) if g is not None else None for g in m.groups())
-        parts.append(a if ":" not in part else slice(a, b, c))
-    return tuple(parts)
-
-
-def _decode(value) -> object:
-    if isinstance(value, bytes):
-        return value.decode()
-    if isinstance(value, np.ndarray) and value.dtype.kind in "SO":
-        return [v.decode() if isinstance(v, bytes) else str(v) for v in value.ravel()]
-    if isinstance(value, np.ndarray) and value.shape == ():
-        return value.item()
-    return value
-
-
-def _data_format(h5, path: Path) -> dict:
-    if "data_format" not in h5:
-        raise ValueError(f"{path}: no 'data_format' group (needs component_order)")
-    fmt = {k: _decode(h5["data_format"][k][()]) for k in h5["data_format"].keys()}
-    order = fmt.get("component_order")
-    if order is None:
-        raise ValueError(f"{path}: data_format has no 'component_order'")
-    order = "".join(order) if isinstance(order, list) else str(order)
-    missing = [c for c in COMPONENTS if c not in order]
-    if missing:
-        raise ValueError(
-            f"{path}: data_format/component_order {order!r} is unknown: it lacks "
-            f"{', '.join(missing)} (need Z, N and E; rotate 1/2 components to N/E first)"
-        )
-    dims = fmt.get("dimension_order", "CW")
-    dims = "".join(dims) if isinstance(dims, list) else str(dims)
-    if sorted(dims) != ["C", "W"]:
-        raise ValueError(f"{path}: data_format/dimension_order {dims!r} must be CW or WC")
-    rate = fmt.get("sampling_rate")
-    return {"order": order, "dims": dims, "rate": None if rate is None else float(rate)}
-
-
-def _number(row: dict, key: str) -> float:
-    """A float from a metadata cell; lists like ``[3.1 4.0 2.2]`` give their mean; else NaN."""
-    text = (row.get(key) or "").strip()
-    if not text:
-        return math.nan
-    try:
-        return float(text)
-    except ValueError:
-        values = [float(v) for v in re.findall(r"-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?", text)]
-        return float(np.nanmean(values)) if values else math.nan
-
-
-def _first_of(row: dict, keys: tuple[str, ...]) -> float:
-    for key in keys:
-        value = _number(row, key)
-        if math.isfinite(value):
-            return value
-    return math.nan
-
-
-def _picks(row: dict, columns: list[tuple[str, str]]) -> tuple[float, float]:
-    best = {"P": math.inf, "S": math.inf}
-    for column, phase in columns:
-        value = _number(row, column)
-        if math.isfinite(value):
-            best[phase] = min(best[phase], value)
-    return best["P"], best["S"]
-
-
-def _read_rows(path: Path, split: str | None) -> tuple[list[dict], list[tuple[str, str]]]:
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ValueError(f"{path}: cannot read the metadata: {exc}") from exc
-    if "trace_name" not in header:
-        raise ValueError(f"{path}: no 'trace_name' column (columns: {', '.join(header)})")
-    if split is not None:
-        if "split" not in header:
-            raise ValueError(f"{path}: split={split!r} asked for, but there is no 'split' column")
-        rows = [r for r in rows if (r.get("split") or "").strip() == split]
-    columns = []
-    for name in header:
-        m = _PICK_COLUMN.match(name)
-        if m and m.group(1)[:1].upper() in "PS":
-            columns.append((name, m.group(1)[:1].upper()))
-    return rows, columns
 
 
 def load_seisbench(
@@ -209,12 +102,12 @@ def load_seisbench(
     if p_offset is not None and samples is None:
         raise ValueError("load_seisbench: p_offset needs samples (the window length)")
     waves, meta, rates = [], defaultdict(list), set()
-    for chunk in _chunks(folder):
+    for chunk in chunks(folder):
         meta_path, wave_path = folder / f"metadata{chunk}.csv", folder / f"waveforms{chunk}.hdf5"
         for p in (meta_path, wave_path):
             if not p.is_file():
                 raise FileNotFoundError(f"{p}: missing (chunk {chunk!r} of {folder})")
-        rows, pick_columns = _read_rows(meta_path, split)
+        rows, pick_columns = read_rows(meta_path, split)
         if limit is not None:
             rows = rows[: max(0, limit - len(waves))]
         if not rows:
@@ -224,7 +117,7 @@ def load_seisbench(
         except OSError as exc:
             raise OSError(f"{wave_path}: not a readable HDF5 file: {exc}") from exc
         with h5:
-            fmt = _data_format(h5, wave_path)
+            fmt = data_format(h5, wave_path)
             if "data" not in h5:
                 raise ValueError(f"{wave_path}: no 'data' group")
             cached: tuple[str, np.ndarray] | None = None  # the last block read
@@ -237,7 +130,7 @@ def load_seisbench(
                     if cached is None or cached[0] != block:
                         cached = (block, h5["data"][block][()])
                     try:
-                        trace = cached[1][_parse_slice(where, name, wave_path)]
+                        trace = cached[1][parse_slice(where, name, wave_path)]
                     except IndexError as exc:
                         raise ValueError(f"{wave_path}: trace {name!r}: {exc}") from exc
                 else:
@@ -256,16 +149,16 @@ def load_seisbench(
                         f"component_order is {fmt['order']!r}"
                     )
                 trace = trace[:, [fmt["order"].index(c) for c in COMPONENTS]]
-                rate = _first_of(row, ("trace_sampling_rate_hz",))
+                rate = first_of(row, ("trace_sampling_rate_hz",))
                 if not math.isfinite(rate):
-                    dt = _number(row, "trace_dt_s")
+                    dt = number(row, "trace_dt_s")
                     rate = 1.0 / dt if math.isfinite(dt) and dt > 0 else fmt["rate"]
                 if rate is None or not math.isfinite(rate):
                     raise ValueError(
                         f"{meta_path}: trace {name!r} has no sampling rate (data_format/"
                         f"sampling_rate, trace_sampling_rate_hz or trace_dt_s)"
                     )
-                p, s = _picks(row, pick_columns)
+                p, s = pick_samples(row, pick_columns)
                 if sampling_rate is not None and abs(rate - sampling_rate) > 1e-6 * rate:
                     trace, factor = _resample(trace, rate, sampling_rate), sampling_rate / rate
                     p, s, rate = p * factor, s * factor, sampling_rate
@@ -274,12 +167,12 @@ def load_seisbench(
                 meta["p"].append(p)
                 meta["s"].append(s)
                 meta["distance"].append(
-                    _first_of(row, ("path_ep_distance_km", "source_distance_km"))
+                    first_of(row, ("path_ep_distance_km", "source_distance_km"))
                 )
-                meta["depth"].append(_first_of(row, ("source_depth_km",)))
-                meta["magnitude"].append(_first_of(row, ("source_magnitude",)))
-                meta["baz"].append(_first_of(row, ("path_back_azimuth_deg", "back_azimuth_deg")))
-                meta["snr"].append(_first_of(row, ("trace_snr_db", "trace_Z_snr_db")))
+                meta["depth"].append(first_of(row, ("source_depth_km",)))
+                meta["magnitude"].append(first_of(row, ("source_magnitude",)))
+                meta["baz"].append(first_of(row, ("path_back_azimuth_deg", "back_azimuth_deg")))
+                meta["snr"].append(first_of(row, ("trace_snr_db", "trace_Z_snr_db")))
     if not waves:
         raise ValueError(f"{folder}: no traces" + (f" in split {split!r}" if split else ""))
     if len(rates) > 1:
