@@ -10,8 +10,8 @@ Usage::
     .venv/bin/python benchmarks/bench_mantle.py [--n 1000000] [--repeats 5]
 
 Prints the median wall and CPU time of each and the ratio loop / vectorised (of CPU
-times). All run in the same process, interleaved, so that machine noise affects them alike. The generator is plain
-vectorised NumPy on one thread; there is no target ratio, the table in
+times). All run in the same process, interleaved, so that machine noise affects them alike.
+The generator is plain vectorised NumPy on one thread; there is no target ratio, the table in
 ``docs/benchmarks.md`` just reports it.
 """
 

@@ -141,13 +141,25 @@ def _event_block(rng, meta: dict, crust: CrustalModel, rate: float, samples: int
     radiation_s = rng.uniform(0.3, 1.0, m)
     sv_angle = rng.uniform(0.0, 2 * np.pi, m)
     spec_p = _src.velocity_spectrum(
-        freqs, meta["magnitude"], hypo, fc_p, meta["tp"] / crust.q_p, crust.kappa_s,
-        crust.velocities("P")[0], radiation_p,
-    )  # fmt: skip
+        freqs,
+        meta["magnitude"],
+        hypo,
+        fc_p,
+        meta["tp"] / crust.q_p,
+        crust.kappa_s,
+        crust.velocities("P")[0],
+        radiation_p,
+    )
     spec_s = _src.velocity_spectrum(
-        freqs, meta["magnitude"], hypo, fc_s, meta["ts"] / crust.q_s, crust.kappa_s,
-        vs_top, radiation_s,
-    )  # fmt: skip
+        freqs,
+        meta["magnitude"],
+        hypo,
+        fc_s,
+        meta["ts"] / crust.q_s,
+        crust.kappa_s,
+        vs_top,
+        radiation_s,
+    )
     series_p = _src.shaped_noise(rng, spec_p, samples)
     series_s = _src.shaped_noise(rng, np.repeat(spec_s[:, None], 5, axis=1), samples)
     sv, sh, coda = series_s[:, 0], series_s[:, 1], series_s[:, 2:]

@@ -13,8 +13,9 @@ Planets*, ch. 7; Turcotte & Schubert, *Geodynamics*, §6.19):
           \qquad \lambda^* = \lambda / b .
 
 Its minimum, :math:`27\pi^4/4 \approx 657.5`, is reached at :math:`\lambda^* = 2\sqrt{2}`.
-Two questions follow: does the **mode** of a given wavelength grow (:math:`Ra > Ra_{cr}(\lambda^*)`),
-and is the **layer** unstable at all, i.e. does some mode grow (:math:`Ra >` :data:`RA_CR_MIN`)?
+Two questions follow: does the **mode** of a given wavelength grow
+(:math:`Ra > Ra_{cr}(\lambda^*)`), and is the **layer** unstable at all, i.e. does some mode
+grow (:math:`Ra >` :data:`RA_CR_MIN`)?
 """
 
 from __future__ import annotations

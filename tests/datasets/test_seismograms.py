@@ -42,9 +42,13 @@ def test_s_follows_p_by_the_models_s_minus_p_time(crust):
 
 def test_s_outside_the_window_is_marked_absent():
     w = make_seismograms(
-        60, duration=10.0, p_onset_s=(5.0, 8.0), distance_km=(80.0, 120.0),
-        noise_fraction=0.0, random_state=2,
-    )  # fmt: skip
+        60,
+        duration=10.0,
+        p_onset_s=(5.0, 8.0),
+        distance_km=(80.0, 120.0),
+        noise_fraction=0.0,
+        random_state=2,
+    )
     assert np.all(w.p_index >= 0)
     assert np.all(w.s_index == -1)  # S - P > 9 s beyond 80 km
 
@@ -65,9 +69,13 @@ def test_p_particle_motion_points_away_from_the_source():
     # Source due east (back-azimuth 90): when the ground moves up it moves west (E < 0).
     east = np.tile([[30.0, 0.0]], (40, 1))
     w = make_seismograms(
-        40, epicentres=east, snr_db=(35.0, 40.0), noise="kw1_synthetic",
-        noise_fraction=0.0, random_state=4,
-    )  # fmt: skip
+        40,
+        epicentres=east,
+        snr_db=(35.0, 40.0),
+        noise="kw1_synthetic",
+        noise_fraction=0.0,
+        random_state=4,
+    )
     np.testing.assert_allclose(w.back_azimuth_deg, 90.0)
     np.testing.assert_allclose(w.distance_km, 30.0)
     first = np.stack([x[p : p + 50] for x, p in zip(w.waveforms, w.p_index, strict=True)])
