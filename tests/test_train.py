@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -63,6 +65,17 @@ def test_bad_options_are_refused(tmp_path, bad, message, capsys):
     assert message in capsys.readouterr().err
     with pytest.raises(SystemExit):
         train.parse_args(["aftershocks", "--data", str(tmp_path / "missing.h5")])
+
+
+def test_wait_workers_kills_what_outlives_its_time_limit():
+    """A hung worker is killed at the deadline: no process outlives the call."""
+    quick = subprocess.Popen([sys.executable, "-c", "pass"])
+    hung = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    start = time.monotonic()
+    codes = train.wait_workers([quick, hung], timeout=3)
+    assert time.monotonic() - start < 30
+    assert codes == [0, -signal.SIGKILL]
+    assert quick.poll() == 0 and hung.poll() == -signal.SIGKILL
 
 
 def test_killed_worker_job_resumes_from_last_checkpoint(tmp_path):
