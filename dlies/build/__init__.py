@@ -3,27 +3,10 @@
 Each notebook runs with :mod:`nbclient` in a fresh kernel of *this* Python environment (the
 ``python3`` kernel, which Jupyter starts with the running interpreter), in its own working
 folder, with ``DLIES_BUILD=<out>`` and ``DLIES_QUICK`` set, so that
-:func:`dlies.course.savefig` and :func:`dlies.course.record` write into the build folder::
-
-    <out>/notebooks/<lecture>.ipynb   executed copy (partial when a cell failed)
-    <out>/html/<lecture>.html         its HTML export (nbconvert)
-    <out>/figures/<lecture>/          figures the lecture saved
-    <out>/results/<lecture>.json      numbers the lecture recorded
-    <out>/logs/<lecture>.log          the kernel's own stdout/stderr
-    <out>/logs/<lecture>/             TensorBoard logs, when the lecture writes them
-    <out>/work/<lecture>/             the kernel's working folder
-    <out>/runs.json                   status, mode, wall time and device of each lecture
-    <out>/results.json, results.md    every recorded number, its interval and its reference
-    <out>/index.html                  links to all of the above (dlies/templates/index.html)
-    <out>/.dlies/manifest.json        every file dlies run wrote, with its SHA-256
-
-Ownership: a run deletes only files dlies wrote, by content: those the manifest lists whose
-content is unchanged, and the lecture's figures and results file that carry the mark of
-:func:`dlies.course.savefig` / :func:`dlies.course.record` (a notebook run in JupyterLab writes
-those too; :mod:`dlies.build.marks`). It overwrites nothing else: any other file in a lecture's
-places (written by hand, or edited since) stops the run before anything is touched. Source
-notebooks are only read, and the build folder may neither hold one nor lie inside a folder
-that holds one.
+:func:`dlies.course.savefig` and :func:`dlies.course.record` write into the build folder.
+docs/instructors.md describes the build folder's layout and what a run may delete: only files
+dlies wrote (:mod:`dlies.build.manifest`); any other file in a lecture's places stops the run
+before anything is touched. Source notebooks are only read.
 """
 
 from __future__ import annotations
@@ -42,15 +25,10 @@ from dlies.build.checks import (
     find_notebooks,
     timeout_seconds,
 )
-from dlies.build.execute import (
-    DeviceProbe,
-    NotebookRun,
-    execute_notebook,
-    kernel_environment,
-)
+from dlies.build.execute import DeviceProbe, NotebookRun, execute_notebook, kernel_environment
 from dlies.build.manifest import (
     SHARED_FILES,
-    present_dirs,
+    present,
     read_manifest,
     record_lecture,
     refuse_foreign,
@@ -80,9 +58,8 @@ class Outcome:
         """0 every notebook ran, 1 one failed or was not run, 130 interrupted."""
         if self.interrupted:
             return 130
-        return (
-            0 if self.runs and all(r.status == "ok" for r in self.runs) and not self.not_run else 1
-        )
+        all_ok = self.runs and all(r.status == "ok" for r in self.runs) and not self.not_run
+        return 0 if all_ok else 1
 
 
 def prepare(
@@ -153,7 +130,7 @@ def _run_locked(sources, out, manifest, quick, offline, timeout, continue_on_err
             bar.set_postfix_str(source.stem)
             remove_owned(out, source.stem, manifest)
             write_manifest(out, manifest)
-            dirs_before = set(present_dirs(out, source.stem))
+            dirs_before = set(present(out, source.stem)[1])
             try:
                 done = execute_notebook(source, out, env, timeout=timeout, progress=progress)
             finally:  # even when interrupted: what the kernel wrote is this run's own

@@ -33,14 +33,6 @@ def timeout_seconds(text: str) -> int | None:
     return int(value) or None
 
 
-def lecture_name(path: Path) -> str:
-    """The lecture name of a notebook file (its stem), checked as a safe file name."""
-    try:
-        return course.check_name(path.stem, "lecture name")
-    except ValueError as exc:
-        raise RunError(f"notebook {path}: {exc}; rename the notebook") from None
-
-
 def find_notebooks(names: list[str], notebooks_dir: Path) -> list[Path]:
     """Resolve ``NOTEBOOK`` arguments: ``.ipynb`` files, folders, or names/number prefixes
     of notebooks in ``notebooks_dir`` (all of them when ``names`` is empty).
@@ -81,7 +73,11 @@ def find_notebooks(names: list[str], notebooks_dir: Path) -> list[Path]:
     unique = sorted({p.resolve() for p in found}, key=lambda p: (p.name, str(p)))
     stems: dict[str, Path] = {}
     for src in unique:
-        if lecture_name(src) in stems:
+        try:
+            course.check_name(src.stem, "lecture name")
+        except ValueError as exc:
+            raise RunError(f"notebook {src}: {exc}; rename the notebook") from None
+        if src.stem in stems:
             raise RunError(
                 f"two notebooks share the lecture name {src.stem!r}: {stems[src.stem]}, {src}"
             )

@@ -115,13 +115,7 @@ def execute_notebook(
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     state: dict[str, Any] = {"cell": None, "interrupts": 0}
     bar = tqdm(
-        total=len(code),
-        desc=lecture,
-        unit="cell",
-        leave=False,
-        disable=not progress,
-        position=1,
-        file=sys.stderr,
+        total=len(code), desc=lecture, unit="cell", leave=False, position=1, disable=not progress
     )
 
     def on_sigint() -> None:  # interrupt the kernel instead of letting nbclient kill it

@@ -1,14 +1,11 @@
 """What ``dlies run`` wrote, so that a re-run deletes that and nothing else.
 
-``<out>/.dlies/manifest.json`` lists, per lecture, every file the run wrote (the executed copy,
-its HTML, the kernel log, and whatever the kernel wrote in the lecture's folders during the
-run) with its SHA-256, plus the folders it created; and the shared files (``runs.json``,
-``results.json``, ``results.md``, ``index.html``). A file counts as the run's own only while it
-is a regular file (not a symlink, no symlinked folder on its way) whose content still has the
-recorded hash: names cannot fool it, and an edited file is left alone. Besides those, a
-lecture's figures and results file that carry dlies' mark (:mod:`dlies.build.marks`: written by
-:func:`dlies.course.savefig` and :func:`dlies.course.record` in a notebook run by hand) are
-dlies' own too: a run of that lecture deletes them before it starts.
+``<out>/.dlies/manifest.json`` lists every file a lecture's run wrote in its places
+(:func:`lecture_places`) with its SHA-256, the folders it created, and the shared files
+(:data:`SHARED_FILES`). A file counts as the run's own only while it is a regular file (not a
+symlink, no symlinked folder on its way) whose content still has the recorded hash: names
+cannot fool it, and an edited file is left alone. A lecture's figures and results file that
+carry dlies' mark (:mod:`dlies.build.marks`) are dlies' own too.
 """
 
 from __future__ import annotations
@@ -83,11 +80,6 @@ def present(out: Path, lecture: str) -> tuple[list[str], list[str]]:
     return found, dirs
 
 
-def present_dirs(out: Path, lecture: str) -> list[str]:
-    """Folders now in a lecture's places."""
-    return present(out, lecture)[1]
-
-
 def foreign_files(out: Path, lectures: list[str], manifest: dict[str, Any]) -> list[str]:
     """Files in the places this run will write that are not dlies' own: neither listed
     unchanged in the manifest nor carrying dlies' mark."""
@@ -123,11 +115,10 @@ def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
 def refuse_foreign(out: Path, lectures: list[str], manifest: dict[str, Any]) -> None:
     """Raise :class:`RunError` listing files this run would replace but did not write."""
     if foreign := foreign_files(out, lectures, manifest):
-        shown = ", ".join(foreign[:5]) + (
-            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
-        )
+        more = f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
         raise RunError(
-            f"{out} holds files dlies run did not write (or that changed since): {shown}. "
+            f"{out} holds files dlies run did not write (or that changed since): "
+            f"{', '.join(foreign[:5])}{more}. "
             "dlies run never deletes or overwrites those: move them away, or choose another "
             "--out"
         )

@@ -1,16 +1,10 @@
 """Files the course's own code wrote outside ``dlies run``, recognised by their content.
 
-A notebook run by hand (JupyterLab) writes into the build folder too:
-:func:`dlies.course.savefig` figures to ``figures/<lecture>/<name>.<png|svg|pdf>`` and
-:func:`dlies.course.record` numbers to ``results/<lecture>.json``. ``dlies run`` may replace or
-delete those, because they carry dlies' mark in their content, never because of their names:
-
-* a figure carries :data:`dlies.course.FIGURE_MARK` as its creator: a PNG ``tEXt`` chunk
-  ``Creator``, the SVG ``<dc:creator>`` agent, the PDF information dictionary's ``/Creator``;
-* a results file is a non-empty JSON list whose entries all have exactly the fields ``record``
-  writes and name the lecture.
-
-Anything else, and anything reached through a symbolic link, is not dlies' own.
+A notebook run by hand (JupyterLab) writes into the build folder too: the figures of
+:func:`dlies.course.savefig`, which carry :data:`dlies.course.FIGURE_MARK` as their creator,
+and the results file of :func:`dlies.course.record`. ``dlies run`` may replace or delete those
+because of their content, never because of their names; anything else, and anything reached
+through a symbolic link, is not dlies' own.
 """
 
 from __future__ import annotations
