@@ -7,6 +7,7 @@ behind are removed the next time the same target is written (a live writer's are
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
@@ -17,26 +18,19 @@ from pathlib import Path
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):  # exists but not ours, or not checkable: keep it
-        return True
+    except OSError as exc:  # PermissionError: alive but not ours; any other: keep it too
+        return not isinstance(exc, ProcessLookupError)
     return True
 
 
 def _remove_stale_temporaries(path: Path) -> None:
     """Remove ``.<name>.<pid>.tmp`` files left beside ``path`` by writers that were killed."""
     pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.tmp$")
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
         m = pattern.match(tmp.name)
         if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
             with contextlib.suppress(OSError):
                 tmp.unlink()
-
-
-def glob_escape(text: str) -> str:
-    """Escape glob's special characters in a literal file name."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
 
 
 @contextlib.contextmanager
@@ -44,8 +38,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` to write to (by any means: bytes, h5py, matplotlib).
 
     When the ``with`` block ends without an exception the temporary file is renamed onto
-    ``path``; otherwise it is removed and ``path`` is left as it was. Temporaries that killed
-    writers left behind for the same target are removed first; a live writer's are kept.
+    ``path``; otherwise it is removed and ``path`` is left as it was.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
