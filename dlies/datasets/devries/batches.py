@@ -3,9 +3,7 @@
 A file whose input fits ``memory_budget`` is read once into float32 arrays; TensorFlow then
 gathers each batch from those tensors, Python choosing only the row indices. A larger file is
 read by one plain Python generator over blocks of rows, so memory stays bounded whatever the
-file's size. Both give the same kind of batches: half positive and half negative cells when
-``balanced`` (the paper's training), one pass over the negatives per epoch, the same batches
-for the same seed.
+file's size. Both give the same kind of batches (see :func:`aftershock_dataset`).
 """
 
 from __future__ import annotations
@@ -22,10 +20,12 @@ from dlies.datasets.devries.files import (
     STRESS_KEYS,
     _check_column,
     _check_events,
+    _check_found,
     _check_path,
     _h5,
     _is_hdf5,
     _layout,
+    _magnitudes,
     _open,
     _read,
 )
@@ -44,8 +44,7 @@ def _read_rows(p, f, label_key: str, start: int, stop: int, wanted) -> tuple:
         column = _read(p, f, key, start, stop, np.float64)
         _check_column(p, key, column, labels=False, offset=start)
         mags[:, k] = column
-    np.abs(mags, out=mags)  # the arithmetic of devries_features, in place
-    mags /= np.float32(1e6)
+    _magnitudes(mags)
     event = None if wanted is None else _read(p, f, EVENT_KEY, start, stop, np.int64)
     selected = np.ones(stop - start, bool) if wanted is None else np.isin(event, wanted)
     return mags, labels.astype(np.float32), selected, event
@@ -90,12 +89,6 @@ def _in_memory(p, label_key, wanted, rng, batch, balanced, shuffle):
                 yield order[whole:][None]
 
     return (mags, labels), batches, n_batches, len(pos), len(neg)
-
-
-def _check_found(p, wanted, event) -> None:
-    missing = [] if wanted is None else np.setdiff1d(wanted, event).tolist()
-    if missing:
-        raise ValueError(f"{p}: events {missing} not found in key {EVENT_KEY!r}")
 
 
 def _in_blocks(p, label_key, wanted, rng, batch, balanced, shuffle, block_rows, window, cap):
@@ -152,8 +145,7 @@ def _in_blocks(p, label_key, wanted, rng, batch, balanced, shuffle, block_rows, 
 def _read_window(p, f, label_key, blocks, wanted, balanced) -> tuple[np.ndarray, np.ndarray]:
     """The selected rows of some blocks (negatives only when balanced): |σ| in MPa, labels.
 
-    The file was validated when the dataset was built; here HDF5 converts to float32 as it
-    reads, and the arithmetic is that of :func:`_read_rows`.
+    The file was validated when the dataset was built; here HDF5 converts to float32 as it reads.
     """
     mags, labels = [], []
     for start, stop in blocks:
@@ -167,10 +159,7 @@ def _read_window(p, f, label_key, blocks, wanted, balanced) -> tuple[np.ndarray,
                 keep &= np.isin(f[EVENT_KEY][start:stop], wanted)
         mags.append(cols[:, keep].T)
         labels.append(y[keep])
-    out = np.concatenate(mags)
-    np.abs(out, out=out)
-    out /= np.float32(1e6)
-    return out, np.concatenate(labels)
+    return _magnitudes(np.concatenate(mags)), np.concatenate(labels)
 
 
 def _trim(pool, keys, k):

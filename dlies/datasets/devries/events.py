@@ -96,9 +96,5 @@ def map_slice(
     image = np.full((iy.max() + 1, ix.max() + 1), np.nan)
     image[iy, ix] = v
     h = cell / 2
-    return image, (
-        (x.min() - h) / 1e3,
-        (x.max() + h) / 1e3,
-        (y.min() - h) / 1e3,
-        (y.max() + h) / 1e3,
-    )
+    west, east, south, north = np.array([x.min() - h, x.max() + h, y.min() - h, y.max() + h]) / 1e3
+    return image, (west, east, south, north)

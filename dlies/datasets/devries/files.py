@@ -19,9 +19,7 @@ LABEL_KEY = "aftershocksyn"
 #: Stress keys (Pa), in the order of the network input.
 STRESS_KEYS = tuple(f"stresses_full_{c}" for c in ("xx", "yy", "xy", "xz", "yz", "zz"))
 #: Names of the twelve network inputs (MPa).
-FEATURE_NAMES = tuple(f"|{k[-2:]}|" for k in STRESS_KEYS) + tuple(
-    f"-|{k[-2:]}|" for k in STRESS_KEYS
-)
+FEATURE_NAMES = tuple(f"{sign}|{k[-2:]}|" for sign in ("", "-") for k in STRESS_KEYS)
 EVENT_KEY = "event_id"
 COORD_KEYS = ("x", "y", "z")
 _INDEX = ((0, 0), (1, 1), (0, 1), (0, 2), (1, 2), (2, 2))  # tensor entry of each stress key
@@ -29,11 +27,11 @@ _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 # ------------------------------------------------------------------------------- features
-def _magnitudes(columns: np.ndarray) -> np.ndarray:
-    """Stresses (n, 6) in Pa -> |σ| (n, 6) float32 in MPa (float32 arithmetic throughout)."""
-    out = np.abs(np.asarray(columns, dtype=np.float32))
-    out /= np.float32(1e6)
-    return out
+def _magnitudes(stress: np.ndarray) -> np.ndarray:
+    """float32 stresses in Pa -> |σ| in MPa, in place: the arithmetic of every reader."""
+    np.abs(stress, out=stress)
+    stress /= np.float32(1e6)
+    return stress
 
 
 def devries_features(components: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -58,7 +56,7 @@ def devries_features(components: np.ndarray) -> tuple[np.ndarray, list[str]]:
         raise ValueError(
             f"components must be finite, of shape (n, 6) or (n, 3, 3), got {arr.shape}"
         )
-    mag = _magnitudes(arr)
+    mag = _magnitudes(arr.astype(np.float32))
     return np.concatenate([mag, -mag], axis=1), list(FEATURE_NAMES)
 
 
@@ -186,13 +184,10 @@ def _read(p: Path, f, key: str, start: int, stop: int, dtype) -> np.ndarray:
         return f[key][start:stop].astype(dtype, copy=False)
 
 
-def _event_mask(p: Path, event: np.ndarray, wanted: np.ndarray | None) -> np.ndarray | None:
-    if wanted is None:
-        return None
-    missing = np.setdiff1d(wanted, event)
-    if missing.size:
-        raise ValueError(f"{p}: events {missing.tolist()} not found in key {EVENT_KEY!r}")
-    return np.isin(event, wanted)
+def _check_found(p: Path, wanted: np.ndarray | None, event: np.ndarray) -> None:
+    missing = [] if wanted is None else np.setdiff1d(wanted, event).tolist()
+    if missing:
+        raise ValueError(f"{p}: events {missing} not found in key {EVENT_KEY!r}")
 
 
 # ------------------------------------------------------------------------------- loading
@@ -241,15 +236,12 @@ def _read_hdf5(p, max_rows, wanted, label_key, columns) -> tuple:
             grp = f.get("events")
             if isinstance(grp, h5py.Group):
                 table = {k: grp[k][()] for k in grp if isinstance(grp[k], h5py.Dataset)}
-    mask = _event_mask(p, event, wanted)
-    if mask is not None:
-        labels, comps, xyz, event = (
-            labels[mask],
-            comps[mask],
-            xyz[mask] if xyz is not None else None,
-            event[mask],
-        )
-        extra = {k: v[mask] for k, v in extra.items()}
+    if wanted is not None:
+        _check_found(p, wanted, event)
+        keep = np.isin(event, wanted)
+        labels, comps, event = labels[keep], comps[keep], event[keep]
+        xyz = xyz[keep] if xyz is not None else None
+        extra = {k: v[keep] for k, v in extra.items()}
     return labels, comps, xyz, event, table, extra
 
 
