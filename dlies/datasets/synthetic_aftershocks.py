@@ -19,12 +19,7 @@ import numpy as np
 from dlies import course
 from dlies.datasets._validate import check_n, check_range
 from dlies.datasets.devries.files import _INDEX, COORD_KEYS, EVENT_KEY, LABEL_KEY, STRESS_KEYS
-from dlies.physics.faults import (
-    SHEAR_MODULUS,
-    RectangularFault,
-    fault_stress,
-    horizontal_distance,
-)
+from dlies.physics.faults import SHEAR_MODULUS, RectangularFault, fault_stress, horizontal_distance
 from dlies.physics.seismicity import dieterich_ratio, random_receivers
 from dlies.physics.stress import fault_vectors
 
@@ -50,9 +45,12 @@ class _Config:
     friction: float
     n_receivers: int
 
+    def mark(self) -> dict:
+        """The mark a file written for this configuration carries (JSON-normalised)."""
+        return json.loads(json.dumps({"version": FORMAT_VERSION, **self.__dict__}))
+
     def digest(self) -> str:
-        text = json.dumps({"version": FORMAT_VERSION, **self.__dict__}, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:10]
+        return hashlib.sha256(json.dumps(self.mark(), sort_keys=True).encode()).hexdigest()[:10]
 
 
 def _random_slip(rng: np.random.Generator, n_down: int, n_along: int, surface: bool) -> np.ndarray:
@@ -240,7 +238,7 @@ def make_aftershocks(
     else:
         raise TypeError(f"path must be a str, os.PathLike or None, got {type(path).__name__}")
     stored = _stored_config(target)
-    if stored == _marked(cfg):
+    if stored == cfg.mark():
         if verbose:
             print(f"synthetic aftershocks: using cached {target.name} ({n} events)")
         return target
@@ -269,14 +267,11 @@ def _config(n: int, seed: int, args: dict) -> _Config:
     if args["depth_km"] < args["cell_km"] or args["extent_km"] < args["cell_km"]:
         raise ValueError("depth_km and extent_km must be at least one cell_km")
     friction = args["friction"]
-    if isinstance(friction, bool) or not isinstance(friction, int | float):
+    number = not isinstance(friction, bool) and isinstance(friction, int | float)
+    if not (number and 0 <= friction <= 1.5):
         raise ValueError(f"friction must be a number in [0, 1.5], got {friction!r}")
-    if not 0 <= friction <= 1.5:
-        raise ValueError(f"friction must lie in [0, 1.5], got {friction!r}")
     if not (5.0 <= mags[0] and mags[1] <= 8.5):
-        raise ValueError(
-            f"magnitude_range must lie within [5, 8.5], got {args['magnitude_range']!r}"
-        )
+        raise ValueError(f"magnitude_range must lie within [5, 8.5], got {mags}")
     return _Config(
         n_events=n,
         seed=seed,
@@ -295,9 +290,9 @@ def _config(n: int, seed: int, args: dict) -> _Config:
     )
 
 
-_TABLE_KEYS = (
-    "event_id magnitude strike dip rake length width top_depth mean_slip n_cells n_positive"
-).split()
+#: Columns of the ``events/`` table: the id, Mw, the fault's own attributes, cell counts.
+_FAULT_KEYS = ("strike", "dip", "rake", "length", "width", "top_depth", "mean_slip")
+_TABLE_KEYS = ("event_id", "magnitude", *_FAULT_KEYS, "n_cells", "n_positive")
 
 
 def _write(target: Path, cfg: _Config, verbose: bool) -> None:
@@ -333,19 +328,7 @@ def _write(target: Path, cfg: _Config, verbose: bool) -> None:
         ]
         for key, v in zip(keys, values, strict=True):
             columns[key].append(v)
-        row = (
-            ev,
-            mw,
-            fault.strike,
-            fault.dip,
-            fault.rake,
-            fault.length,
-            fault.width,
-            fault.top_depth,
-            fault.mean_slip,
-            len(pts),
-            int(label.sum()),
-        )
+        row = (ev, mw, *(getattr(fault, k) for k in _FAULT_KEYS), len(pts), int(label.sum()))
         for key, v in zip(_TABLE_KEYS, row, strict=True):
             table[key].append(v)
     with course.atomic_path(target) as tmp, h5py.File(tmp, "w") as f:
@@ -355,17 +338,12 @@ def _write(target: Path, cfg: _Config, verbose: bool) -> None:
         for key, vals in table.items():
             dtype = np.int32 if key in ("event_id", "n_cells", "n_positive") else np.float64
             grp.create_dataset(key, data=np.asarray(vals, dtype=dtype))
-        f.attrs[MARK] = json.dumps(_marked(cfg))
+        f.attrs[MARK] = json.dumps(cfg.mark())
         f.attrs["description"] = (
             "SYNTHETIC aftershock cells in the DeVries et al. (2018) schema, written by "
             "dlies.datasets.make_aftershocks: cutde half-space stresses of random finite "
             "faults; labels from a Dieterich rate-and-state law on random receivers"
         )
-
-
-def _marked(cfg: _Config) -> dict:
-    """The mark a file written for ``cfg`` carries (JSON-normalised, e.g. tuples as lists)."""
-    return json.loads(json.dumps({"version": FORMAT_VERSION, **cfg.__dict__}))
 
 
 def _stored_config(target: Path) -> dict | None:
