@@ -95,14 +95,8 @@ def _print_summary(outcome: Any) -> None:
 # --------------------------------------------------------------------------- dlies info
 def _probe_tensorflow() -> dict[str, Any]:
     """Versions and devices as TensorFlow sees them (imports TensorFlow: a few seconds)."""
-    info: dict[str, Any] = {
-        "tensorflow": None,
-        "keras": None,
-        "devices": [],
-        "gpus": [],
-        "built_with_cuda": None,
-        "error": None,
-    }
+    info: dict[str, Any] = {"tensorflow": None, "keras": None, "built_with_cuda": None}
+    info |= {"devices": [], "gpus": [], "error": None}
     try:
         with course._silence_native_stderr():
             import keras
@@ -149,23 +143,10 @@ def gpu_advice(
 ) -> list[str]:
     """Why TensorFlow sees no GPU, most likely reason first, then how to get one.
 
-    Parameters
-    ----------
-    system : str
-        ``platform.system()``: ``"Linux"``, ``"Darwin"``, ``"Windows"``.
-    driver : str or None
-        The NVIDIA driver found, or ``None``.
-    built_with_cuda : bool or None
-        ``tf.test.is_built_with_cuda()``; ``None`` when TensorFlow did not import.
-    cuda_libraries : bool
-        Whether the ``nvidia-*`` CUDA wheels are installed.
-    visible_devices : str or None
-        The value of ``CUDA_VISIBLE_DEVICES``.
-
-    Returns
-    -------
-    list of str
-        Sentences; the last one says how to get a GPU.
+    ``system`` is ``platform.system()``, ``driver`` the NVIDIA driver found (or None),
+    ``built_with_cuda`` ``tf.test.is_built_with_cuda()`` (None when TensorFlow did not import),
+    ``cuda_libraries`` whether the ``nvidia-*`` CUDA wheels are installed, ``visible_devices``
+    the value of ``CUDA_VISIBLE_DEVICES``. Returns sentences; the last says how to get a GPU.
     """
     reasons = []
     if system == "Darwin":
@@ -253,10 +234,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
     if tf_info["error"]:
         print(f"TensorFlow   could not import: {tf_info['error']}")
     else:
-        cuda = {True: "built with CUDA", False: "built without CUDA"}.get(
-            tf_info["built_with_cuda"], ""
-        )
-        print(f"TensorFlow   {tf_info['tensorflow']} ({cuda})")
+        cuda = "with" if tf_info["built_with_cuda"] else "without"
+        print(f"TensorFlow   {tf_info['tensorflow']} (built {cuda} CUDA)")
         print(f"Keras        {tf_info['keras']}")
         print(f"devices      {', '.join(tf_info['devices']) or 'none'}")
     if tf_info["gpus"]:
@@ -348,10 +327,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: every notebook there, in order)",
     )
     run.add_argument("--quick", action="store_true", help="quick mode (DLIES_QUICK=1)")
-    run.add_argument("--out", default=None, help="build folder (default: DLIES_BUILD or build/)")
+    run.add_argument("--out", help="build folder (default: DLIES_BUILD or build/)")
     run.add_argument(
         "--notebooks-dir",
-        default=None,
         help="where NOTEBOOK names are looked up (default: notebooks/ of the project)",
     )
     run.add_argument(
@@ -376,13 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``dlies`` command; returns the exit status (argparse exits with 2 itself on a
-    malformed command line).
+    """Run the ``dlies`` command on ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
-    Parameters
-    ----------
-    argv : sequence of str, optional
-        Arguments without the program name; defaults to ``sys.argv[1:]``.
+    argparse exits with 2 itself on a malformed command line.
     """
     args = build_parser().parse_args(list(argv) if argv is not None else None)
     try:
