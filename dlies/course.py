@@ -32,7 +32,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-# Re-exported so that a notebook needs only dlies.course.
 from dlies.atomic import atomic_path as atomic_path
 from dlies.atomic import atomic_write_bytes as atomic_write_bytes
 from dlies.atomic import atomic_write_text as atomic_write_text
@@ -139,12 +138,10 @@ def describe_devices() -> str:
         return GPU_HINT
     names = []
     for gpu in gpus:
-        try:
-            names.append(
-                tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
-            )
-        except (RuntimeError, ValueError):  # pragma: no cover - depends on the driver
-            names.append(gpu.name)
+        name = gpu.name
+        with contextlib.suppress(RuntimeError, ValueError):  # depends on the driver
+            name = tf.config.experimental.get_device_details(gpu).get("device_name", name)
+        names.append(name)
     return "GPU: " + ", ".join(names)
 
 
@@ -274,9 +271,8 @@ def record(
     """
     if not isinstance(metric, str) or not metric.strip():
         raise ValueError(f"record: metric must be a non-empty string, got {metric!r}")
-    if interval is None and hasattr(value, "low") and hasattr(value, "value"):
-        interval = value
-    if hasattr(value, "value") and hasattr(value, "low"):
+    if hasattr(value, "value") and hasattr(value, "low"):  # a dlies.stats.Interval
+        interval = value if interval is None else interval
         value = value.value
     value_f = _number("value", value, allow_none=False)
     low = high = None
@@ -357,10 +353,7 @@ def progress(**kwargs: Any):
     """
     from tqdm.keras import TqdmCallback
 
-    kwargs.setdefault("verbose", 0)
-    kwargs.setdefault("leave", True)
-    kwargs.setdefault("mininterval", 0.5)
-    return TqdmCallback(**kwargs)
+    return TqdmCallback(**{"verbose": 0, "leave": True, "mininterval": 0.5} | kwargs)
 
 
 def bar(iterable: Iterable[T], *, desc: str | None = None, total: int | None = None) -> Iterable[T]:
