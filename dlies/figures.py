@@ -63,18 +63,12 @@ def image_rows(
         if arr.shape[0] < n:
             raise ValueError(f"image_rows: rows[{label!r}] has {arr.shape[0]} images, need {n}")
         arrays[str(label)] = arr
-    fig, axes = plt.subplots(
-        len(arrays),
-        n,
-        figsize=(size * n, size * len(arrays) + (0.4 if title else 0.0)),
-        squeeze=False,
-    )
+    figsize = (size * n, size * len(arrays) + (0.4 if title else 0.0))
+    fig, axes = plt.subplots(len(arrays), n, figsize=figsize, squeeze=False)
     for r, (label, arr) in enumerate(arrays.items()):
-        for j in range(n):
-            ax = axes[r, j]
+        for j, ax in enumerate(axes[r]):
             ax.imshow(arr[j], cmap=cmap, vmin=0.0, vmax=1.0)
-            ax.set_xticks([])
-            ax.set_yticks([])
+            ax.set(xticks=[], yticks=[])
         axes[r, 0].set_ylabel(label, fontsize=9)
     if title:
         fig.suptitle(title)
@@ -137,11 +131,8 @@ def history_curves(
         ax.plot(epochs, history[metric], "-", label="training")
         if "val_" + metric in history:
             ax.plot(epochs, history["val_" + metric], "--", label="validation")
-        ax.set(
-            xlabel="epoch",
-            ylabel=ylabel,
-            yscale="log" if log_loss and "loss" in metric else "linear",
-        )
+        yscale = "log" if log_loss and "loss" in metric else "linear"
+        ax.set(xlabel="epoch", ylabel=ylabel, yscale=yscale)
         ax.xaxis.set_major_locator(plt.MaxNLocator(6, integer=True))
         ax.legend()
     if title:
