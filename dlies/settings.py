@@ -1,15 +1,7 @@
 """Environment flags and folders: the one place that reads ``DLIES_*`` variables.
 
-``DLIES_QUICK``
-    1 for quick mode (smaller samples and epochs; ``make test``, ``dlies run --quick``).
-``DLIES_OFFLINE``
-    1 forbids downloads; loaders fall back to shipped or generated data.
-``DLIES_DATA``, ``DLIES_BUILD``
-    The data cache (default ``<project>/data``) and the build folder (default
-    ``<project>/build``).
-
-Flags accept 1/true/yes/on and 0/false/no/off (or unset); anything else is an error naming the
-variable.
+``DLIES_QUICK`` (quick mode), ``DLIES_OFFLINE`` (no downloads), ``DLIES_DATA`` (the data cache)
+and ``DLIES_BUILD`` (the build folder); docs/data.md describes them and their defaults.
 """
 
 from __future__ import annotations

@@ -1,19 +1,11 @@
 r"""The aftershock data of DeVries, Viégas, Wattenberg & Meade (2018, *Nature* 560, 632).
 
-The files are linked from the authors' repository
-``phoebemrdevries/Learning-aftershock-location-patterns``:
-
-* ``Training.h5`` / ``Testing.h5``: one-dimensional float64 datasets of equal length, one row
-  per 5 km grid cell of one slip distribution: ``aftershocksyn`` (0.0 or 1.0) and
-  ``stresses_full_xx, _yy, _xy, _xz, _yz, _zz`` (Pa). Training.h5 has 4 743 090 rows.
-* ``AllCSV/<ID>_grid.csv``: one file per slip distribution with, among others, the columns
-  ``x, y, z`` (m, z negative down), ``aftershocksyn`` and the six ``stresses_full_*``.
-
-The synthetic files of :func:`dlies.datasets.make_aftershocks` use the same keys, plus
-``x, y, z``, ``event_id`` and an ``events/`` table. :func:`load_aftershocks` reads a file into
-memory; :func:`aftershock_dataset` feeds Keras. Both give the network input of the paper:
-twelve float32 values per cell in MPa, ``[|xx|, |yy|, |xy|, |xz|, |yz|, |zz|]`` followed by
-their negatives. Every error names the file and, where it applies, the key.
+The real files (``Training.h5`` / ``Testing.h5``: one row per 5 km grid cell, the keys
+:data:`LABEL_KEY` and :data:`STRESS_KEYS`; ``AllCSV/<ID>_grid.csv``, also with ``x, y, z``) are
+described in docs/data.md. The synthetic files of :func:`dlies.datasets.make_aftershocks` use
+the same keys, plus ``x, y, z``, ``event_id`` and an ``events/`` table. :func:`load_aftershocks`
+reads a file into memory, :func:`aftershock_dataset` feeds Keras; both give the network input
+of the paper (:func:`devries_features`) and errors that name the file and the key.
 """
 
 from dlies.datasets.devries.batches import MEMORY_BUDGET, aftershock_dataset
