@@ -52,16 +52,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, then rename."""
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-    return Path(path)
-
-
 def atomic_write_text(path: Path, text: str) -> Path:
-    """Text variant of :func:`atomic_write_bytes` (UTF-8)."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
+    """Write ``text`` (UTF-8) to ``path`` via a temporary file in the same folder, then rename."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(text.encode("utf-8"))
+    return Path(path)
 
 
 def read_json_list(path: Path, what: str = "file") -> list:

@@ -33,7 +33,6 @@ from typing import Any, TypeVar
 import numpy as np
 
 from dlies.atomic import atomic_path as atomic_path
-from dlies.atomic import atomic_write_bytes as atomic_write_bytes
 from dlies.atomic import atomic_write_text as atomic_write_text
 from dlies.atomic import read_json_list as read_json_list
 from dlies.settings import build_dir as build_dir
