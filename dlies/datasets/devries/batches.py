@@ -73,13 +73,13 @@ def _in_memory(p, label_key, wanted, rng, batch, balanced, shuffle):
     pos = np.flatnonzero(selected & (labels == 1)).astype(index)
     neg = np.flatnonzero(selected & (labels == 0)).astype(index)
     rows, cycle, half = np.flatnonzero(selected).astype(index), _Cycle(len(pos), rng), batch // 2
-    n_batches = len(neg) // half if balanced else -(-len(rows) // batch)
+    use = len(neg) - len(neg) % half  # negatives that fill whole balanced batches
 
     def batches() -> Iterator[np.ndarray]:
         """One pass: the rows of every batch, (batches, rows); TensorFlow gathers them."""
         if balanced:  # positives first, then negatives
-            order = (rng.permutation(neg) if shuffle else neg)[: n_batches * half]
-            partners = pos[cycle.take(n_batches * half)]
+            order = (rng.permutation(neg) if shuffle else neg)[:use]
+            partners = pos[cycle.take(use)]
             yield np.concatenate([partners.reshape(-1, half), order.reshape(-1, half)], axis=1)
         else:
             order = rng.permutation(rows) if shuffle else rows
@@ -88,7 +88,7 @@ def _in_memory(p, label_key, wanted, rng, batch, balanced, shuffle):
             if whole < len(order):  # the last, short batch
                 yield order[whole:][None]
 
-    return (mags, labels), batches, n_batches, len(pos), len(neg)
+    return (mags, labels), batches, len(pos), len(neg)
 
 
 def _in_blocks(p, label_key, wanted, rng, batch, balanced, shuffle, block_rows, window, cap):
@@ -112,7 +112,6 @@ def _in_blocks(p, label_key, wanted, rng, batch, balanced, shuffle, block_rows, 
     pool = _trim(pool, keys, cap)[0][0] if pool else np.empty((0, 6), np.float32)
     cycle, half = _Cycle(len(pool), rng), batch // 2
     cut = half if balanced else batch
-    n_batches = n_neg // half if balanced else -(-(n_pos + n_neg) // batch)
     y_balanced = np.repeat(np.float32([1, 0]), half)
 
     def batches() -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -139,7 +138,7 @@ def _in_blocks(p, label_key, wanted, rng, batch, balanced, shuffle, block_rows, 
         if not balanced and len(carry[1]):  # the last, short batch
             yield carry[0][None], carry[1][None]
 
-    return batches, n_batches, n_pos, n_neg
+    return batches, n_pos, n_neg
 
 
 def _read_window(p, f, label_key, blocks, wanted, balanced) -> tuple[np.ndarray, np.ndarray]:
@@ -245,7 +244,7 @@ def aftershock_dataset(
     with _open(p) as f:
         n_rows = _layout(p, f, label_key, need_events=wanted is not None)
     if n_rows * _ROW_BYTES <= budget:
-        arrays, batches, n_batches, n_pos, n_neg = _in_memory(
+        arrays, batches, n_pos, n_neg = _in_memory(
             p, label_key, wanted, rng, batch, balanced, shuffle
         )
         index = tf.int32 if len(arrays[1]) < 2**31 else tf.int64  # as _in_memory chose
@@ -255,7 +254,7 @@ def aftershock_dataset(
         ds = tf.data.Dataset.from_generator(batches, output_signature=spec).unbatch()
         ds = ds.map(lambda i: (tf.gather(mags, i), tf.gather(labels, i)))
     else:
-        batches, n_batches, n_pos, n_neg = _in_blocks(
+        batches, n_pos, n_neg = _in_blocks(
             p, label_key, wanted, rng, batch, balanced, shuffle, block_rows, window, cap
         )
         spec = (tf.TensorSpec([None, None, 6], tf.float32), tf.TensorSpec([None, None], tf.float32))
@@ -266,5 +265,6 @@ def aftershock_dataset(
             f"{label_key!r}; found {n_pos} and {n_neg}"
         )
     ds = ds.map(lambda m, y: (tf.concat([m, -m], axis=1), y))  # the twelve inputs, in MPa
+    n_batches = n_neg // (batch // 2) if balanced else -(-(n_pos + n_neg) // batch)
     ds = ds.apply(tf.data.experimental.assert_cardinality(n_batches))
     return (ds.repeat() if repeat else ds).prefetch(tf.data.AUTOTUNE)

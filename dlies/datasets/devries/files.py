@@ -113,15 +113,6 @@ def _open(p: Path):
         return h5py.File(p, "r")
 
 
-def _check_max_rows(max_rows: object) -> int | None:
-    if max_rows is None:
-        return None
-    n = check_n("max_rows", max_rows)
-    if n > np.iinfo(np.int64).max:
-        raise ValueError(f"max_rows must be at most 2**63 - 1, got {max_rows!r}")
-    return n
-
-
 def _check_events(events: object) -> np.ndarray | None:
     """Event ids: a non-empty sequence of integers (not fractions, strings or booleans)."""
     if events is None:
@@ -325,7 +316,11 @@ def load_aftershocks(
         or corrupt file, a file that is neither HDF5 nor CSV, unknown or invalid events.
     """
     p = _check_path(path)
-    max_rows, wanted = _check_max_rows(max_rows), _check_events(events)
+    if max_rows is not None:
+        max_rows = check_n("max_rows", max_rows)
+        if max_rows > np.iinfo(np.int64).max:
+            raise ValueError(f"max_rows must be at most 2**63 - 1, got {max_rows!r}")
+    wanted = _check_events(events)
     if not isinstance(label_key, str):
         raise TypeError(f"label_key must be a string, got {label_key!r}")
     if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
