@@ -11,9 +11,8 @@ Examples
     dlies data                     # the data cache folder and what is in it
 
 ``dlies run`` exits with 0 when every notebook ran, 1 when one failed or was not run, 2 on a
-usage error (bad option, unknown notebook, unsafe or unwritable output folder: nothing is
-touched then) and 130 when interrupted. :mod:`dlies.build` does the work; docs/instructors.md
-describes the build folder.
+usage error (nothing is touched then) and 130 when interrupted. :mod:`dlies.build` does the
+work; docs/instructors.md describes it.
 """
 
 from __future__ import annotations

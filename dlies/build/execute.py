@@ -87,7 +87,7 @@ def _display(path: Path) -> str:
 def execute_notebook(
     source: Path, out: Path, env: dict[str, str], *, timeout: int | None, progress: bool = True
 ) -> NotebookRun:
-    """Run one notebook into the build folder (see the module docstring for the layout).
+    """Run one notebook into the build folder (docs/instructors.md describes its layout).
 
     A ``KeyboardInterrupt`` interrupts the kernel (a second one stops it) and the run comes
     back with status ``"interrupted"``; the partial executed copy is kept either way.
@@ -99,6 +99,7 @@ def execute_notebook(
     lecture, shown = source.stem, _display(source)
     files, _ = lecture_places(lecture)
     executed, html, log = (out / rel for rel in files[:3])
+    work = out / "work" / lecture  # the kernel's working folder
     record = NotebookRun(
         lecture, shown, "failed", 0.0, "quick" if env["DLIES_QUICK"] == "1" else "full", ""
     )
@@ -110,7 +111,7 @@ def execute_notebook(
             f"{lecture} ({shown}) is not a readable notebook: {type(exc).__name__}: {exc}"
         )
         return record
-    for folder in (out / "work" / lecture, executed.parent, html.parent, log.parent):
+    for folder in (work, executed.parent, html.parent, log.parent):
         folder.mkdir(parents=True, exist_ok=True)
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     state: dict[str, Any] = {"cell": None, "interrupts": 0}
@@ -135,7 +136,7 @@ def execute_notebook(
         timeout=timeout,
         startup_timeout=120,
         record_timing=True,
-        resources={"metadata": {"path": str(out / "work" / lecture)}},
+        resources={"metadata": {"path": str(work)}},
         on_notebook_start=on_notebook_start,
         on_cell_start=lambda cell, cell_index: state.update(cell=cell_index),
         on_cell_executed=lambda cell, cell_index, execute_reply: bar.update(1),
@@ -143,9 +144,7 @@ def execute_notebook(
     start = time.perf_counter()
     with open(log, "w", encoding="utf-8") as log_file:
         try:
-            client.execute(
-                env=env, cwd=str(out / "work" / lecture), stdout=log_file, stderr=subprocess.STDOUT
-            )
+            client.execute(env=env, cwd=str(work), stdout=log_file, stderr=subprocess.STDOUT)
             record.status = "ok"
         except KeyboardInterrupt:
             state["interrupts"] += 1
