@@ -18,13 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from dlies import course
-from dlies.build.checks import (
-    RunError,
-    check_output_folder,
-    check_writable,
-    find_notebooks,
-    timeout_seconds,
-)
+from dlies.build.checks import RunError, check_output_folder, check_writable, find_notebooks
 from dlies.build.execute import DeviceProbe, NotebookRun, execute_notebook, kernel_environment
 from dlies.build.manifest import (
     SHARED_FILES,
@@ -38,7 +32,7 @@ from dlies.build.manifest import (
 )
 from dlies.build.report import gather_results, results_markdown, write_index
 
-__all__ = ["NotebookRun", "Outcome", "RunError", "prepare", "run", "timeout_seconds"]
+__all__ = ["NotebookRun", "Outcome", "RunError", "prepare", "run"]
 
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg")
 
@@ -121,12 +115,11 @@ def _run_locked(sources, out, manifest, quick, offline, timeout, continue_on_err
 
     env = kernel_environment(out, quick=quick, offline=offline)
     probe = DeviceProbe(env)
-    runs: list[NotebookRun] = []
-    stopped_at: int | None = None  # index of the first notebook not run
+    runs: list[NotebookRun] = []  # the notebooks after the last of them were not run
     interrupted = False
     bar = tqdm(total=len(sources), desc="notebooks", unit="nb", disable=not progress)
     try:
-        for i, source in enumerate(sources):
+        for source in sources:
             bar.set_postfix_str(source.stem)
             remove_owned(out, source.stem, manifest)
             write_manifest(out, manifest)
@@ -143,10 +136,9 @@ def _run_locked(sources, out, manifest, quick, offline, timeout, continue_on_err
             tqdm.write(f"{verdict:<7} {line}", file=sys.stderr)
             interrupted = done.status == "interrupted"
             if interrupted or (done.status != "ok" and not continue_on_error):
-                stopped_at = i + 1
                 break
     except KeyboardInterrupt:  # between cells' reach: while writing a copy, or between runs
-        interrupted, stopped_at = True, len(runs)
+        interrupted = True
     finally:
         bar.close()
     if interrupted:
@@ -162,8 +154,7 @@ def _run_locked(sources, out, manifest, quick, offline, timeout, continue_on_err
     write_index(out, all_runs, entries, device)
     manifest["shared"] = {r: sha256(out / r) for r in SHARED_FILES}
     write_manifest(out, manifest)
-    not_run = [] if stopped_at is None else sources[stopped_at:]
-    return Outcome(out, runs, entries, not_run, interrupted)
+    return Outcome(out, runs, entries, sources[len(runs) :], interrupted)
 
 
 def is_figure(rel: str) -> bool:
