@@ -122,9 +122,8 @@ def _labels(
     background = cfg.background / (1 + np.exp((depth - cfg.seismogenic_depth) / cfg.taper))
     normal, slip = random_receivers(cfg.n_receivers, rng)
     traction = np.einsum("nij,kj->nki", s_mpa, normal)
-    dcfs = np.sum(traction * slip[None], axis=2) + cfg.friction * np.sum(
-        traction * normal[None], axis=2
-    )
+    shear = np.sum(traction * slip[None], axis=2)
+    dcfs = shear + cfg.friction * np.sum(traction * normal[None], axis=2)
     expected = background * dieterich_ratio(dcfs, **law).mean(axis=1)
     n_ms, s_ms = fault_vectors(fault.strike, fault.dip, fault.rake)
     t_ms = s_mpa @ n_ms
@@ -308,12 +307,9 @@ def _write(target: Path, cfg: _Config, verbose: bool) -> None:
         EVENT_KEY,
         "expected_count",
     )
-    columns: dict[str, list[np.ndarray]] = {k: [] for k in keys}
-    table: dict[str, list[float]] = {k: [] for k in _TABLE_KEYS}
-    events = (
-        course.bar(range(cfg.n_events), desc="synthetic events") if verbose else range(cfg.n_events)
-    )
-    for ev in events:
+    cells, rows = [], []  # per event: its cells' values of each key, its row of events/
+    events = range(cfg.n_events)
+    for ev in course.bar(events, desc="synthetic events") if verbose else events:
         fault, mw = _draw_fault(rng, cfg)
         pts = _grid(fault, cfg)
         stress = fault_stress(pts, fault)
@@ -326,16 +322,13 @@ def _write(target: Path, cfg: _Config, verbose: bool) -> None:
             np.full(len(pts), ev, np.int32),
             expected,
         ]
-        for key, v in zip(keys, values, strict=True):
-            columns[key].append(v)
-        row = (ev, mw, *(getattr(fault, k) for k in _FAULT_KEYS), len(pts), int(label.sum()))
-        for key, v in zip(_TABLE_KEYS, row, strict=True):
-            table[key].append(v)
+        cells.append(values)
+        rows.append((ev, mw, *(getattr(fault, k) for k in _FAULT_KEYS), len(pts), int(label.sum())))
     with course.atomic_path(target) as tmp, h5py.File(tmp, "w") as f:
-        for key, parts in columns.items():
+        for key, parts in zip(keys, zip(*cells, strict=True), strict=True):
             f.create_dataset(key, data=np.concatenate(parts))
         grp = f.create_group("events")
-        for key, vals in table.items():
+        for key, vals in zip(_TABLE_KEYS, zip(*rows, strict=True), strict=True):
             dtype = np.int32 if key in ("event_id", "n_cells", "n_positive") else np.float64
             grp.create_dataset(key, data=np.asarray(vals, dtype=dtype))
         f.attrs[MARK] = json.dumps(cfg.mark())
