@@ -28,25 +28,10 @@ def image_rows(
 ):
     """Draw several sets of images as labelled rows, column ``j`` showing sample ``j``.
 
-    Typical use: ``{"original": x, "reconstruction": x_hat}`` to compare an autoencoder's
-    output with its input, image by image.
-
-    Parameters
-    ----------
-    rows : mapping of str to array of shape (m, H, W)
-        Row label → images (grey levels, drawn on a fixed 0–1 scale). Every array needs at
-        least ``n`` images.
-    n : int, default 8
-        Images per row.
-    title : str, optional
-        Figure title.
-    size : float, default 1.1
-        Width and height of one image, in inches.
-    cmap : str, default "gray"
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    ``rows`` maps each row's label to its images, shape (m, H, W) with ``m >= n``, grey levels
+    drawn on a fixed 0–1 scale: ``{"original": x, "reconstruction": x_hat}`` compares an
+    autoencoder's output with its input, image by image. ``n`` images per row, each ``size``
+    inches wide and high. Returns the matplotlib figure.
     """
     import matplotlib.pyplot as plt
 
@@ -102,20 +87,10 @@ def history_curves(
 ):
     """Training (solid) and validation (dashed) curves per epoch, one panel per metric.
 
-    Parameters
-    ----------
-    history : mapping
-        ``model.fit(...).history``: ``metric`` and, when validation ran, ``"val_" + metric``.
-    metrics : sequence of str, default ("loss", "accuracy")
-    ylabels : sequence of str, optional
-        Axis label (with units) of each panel; the metric's name by default.
-    title : str, optional
-    log_loss : bool, default False
-        Logarithmic y axis on the panels whose metric contains "loss".
-
-    Returns
-    -------
-    matplotlib.figure.Figure
+    ``history`` is ``model.fit(...).history``: each metric and, when validation ran,
+    ``"val_" + metric``. ``ylabels`` are the panels' axis labels (with units; the metrics' names
+    by default); ``log_loss`` puts the panels whose metric contains "loss" on a log y axis.
+    Returns the matplotlib figure.
     """
     import matplotlib.pyplot as plt
 
