@@ -35,19 +35,11 @@ def _magnitudes(stress: np.ndarray) -> np.ndarray:
 
 
 def devries_features(components: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """The paper's network input from stress components.
+    """The paper's network input from stress components, and the inputs' names.
 
-    Parameters
-    ----------
-    components : array_like, shape (n, 6) or (n, 3, 3)
-        The six components in the order of :data:`STRESS_KEYS`, or full tensors, in Pa.
-
-    Returns
-    -------
-    X : numpy.ndarray of float32, shape (n, 12)
-        ``[|xx|, |yy|, |xy|, |xz|, |yz|, |zz|, -|xx|, ..., -|zz|]`` in MPa.
-    names : list of str
-        :data:`FEATURE_NAMES`.
+    ``components`` (n, 6) in the order of :data:`STRESS_KEYS`, or full (n, 3, 3) tensors, in
+    Pa. Returns ``X`` (n, 12) float32, ``[|xx|, |yy|, |xy|, |xz|, |yz|, |zz|, -|xx|, ...,
+    -|zz|]`` in MPa, and :data:`FEATURE_NAMES` as a list.
     """
     arr = np.asarray(components, dtype=np.float64)
     if arr.ndim == 3 and arr.shape[1:] == (3, 3):
