@@ -110,11 +110,9 @@ def _silence_native_stderr() -> Iterator[None]:
     saved: dict[int, int] = {}
     try:
         for fd in sorted(fds):
-            try:
+            with contextlib.suppress(OSError):  # a closed descriptor stays as it is
                 saved[fd] = os.dup(fd)
-            except OSError:
-                continue
-            os.dup2(devnull, fd)
+                os.dup2(devnull, fd)
         yield
     finally:
         for fd, copy in saved.items():

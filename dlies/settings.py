@@ -19,10 +19,7 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 def env_flag(name: str) -> bool:
     """Read a boolean ``DLIES_*`` variable: 1/true/yes/on or 0/false/no/off (or unset).
 
-    Raises
-    ------
-    ValueError
-        Naming the variable when it holds anything else.
+    Raises ``ValueError`` naming the variable when it holds anything else.
     """
     raw = os.environ.get(name, "").strip().lower()
     if raw in _TRUE:
