@@ -92,9 +92,9 @@ def check_output_folder(out: Path, sources: list[Path]) -> Path:
     must not lie inside a folder that holds one.
     """
     out = Path(out).expanduser().resolve()
-    for parent in (out, *out.parents):
-        if parent.exists() and not parent.is_dir():
-            raise RunError(f"--out {out}: {parent} is a file, expected a folder")
+    for folder in (out, *out.parents, *(out / top for top in TOP_FOLDERS)):
+        if folder.exists() and not folder.is_dir():
+            raise RunError(f"--out {out}: {folder} is a file, expected a folder")
     for src in sources:
         if out == src.parent or src.parent in out.parents:
             raise RunError(
@@ -103,9 +103,6 @@ def check_output_folder(out: Path, sources: list[Path]) -> Path:
             )
         if out in src.parents:
             raise RunError(f"--out {out} contains the source notebook {src}; choose another --out")
-    for top in TOP_FOLDERS:
-        if (out / top).exists() and not (out / top).is_dir():
-            raise RunError(f"--out {out}: {out / top} is a file, expected a folder")
     return out
 
 

@@ -100,9 +100,8 @@ def execute_notebook(
     files, _ = lecture_places(lecture)
     executed, html, log = (out / rel for rel in files[:3])
     work = out / "work" / lecture  # the kernel's working folder
-    record = NotebookRun(
-        lecture, shown, "failed", 0.0, "quick" if env["DLIES_QUICK"] == "1" else "full", ""
-    )
+    mode = "quick" if env["DLIES_QUICK"] == "1" else "full"
+    record = NotebookRun(lecture, shown, "failed", 0.0, mode, "")
     try:
         nb = nbformat.read(source, as_version=4)
     except Exception as exc:  # noqa: BLE001 - bad JSON, encoding or format: reported
