@@ -103,8 +103,7 @@ def _grid(fault: RectangularFault, cfg: _Config) -> np.ndarray:
     keep = horizontal_distance(gx, gy, fault) <= cfg.extent
     gx, gy = gx[keep], gy[keep]
     zs = -(np.arange(int(round(cfg.depth / c))) + 0.5) * c
-    n = len(gx)
-    return np.column_stack([np.tile(gx, len(zs)), np.tile(gy, len(zs)), np.repeat(zs, n)])
+    return np.column_stack([np.tile(gx, len(zs)), np.tile(gy, len(zs)), np.repeat(zs, len(gx))])
 
 
 def _labels(

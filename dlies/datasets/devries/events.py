@@ -21,12 +21,8 @@ def split_events(
 
     Whole events go to one part, never single cells (scikit-learn's ``GroupShuffleSplit``):
     neighbouring cells of one event are strongly correlated, so a split by cell would leak the
-    test set into training. Each non-zero fraction gets at least one event.
-
-    Returns
-    -------
-    train, validation, test : numpy.ndarray of int64
-        Sorted event ids; ``validation`` is empty when ``validation_fraction`` is 0.
+    test set into training. Each non-zero fraction gets at least one event. Returns the sorted
+    int64 event ids of train, validation (empty when ``validation_fraction`` is 0) and test.
     """
     import h5py
     from sklearn.model_selection import GroupShuffleSplit
