@@ -10,7 +10,6 @@ import contextlib
 import glob
 import json
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,10 +24,10 @@ def _pid_alive(pid: int) -> bool:
 
 def _remove_stale_temporaries(path: Path) -> None:
     """Remove ``.<name>.<pid>.tmp`` files left beside ``path`` by writers that were killed."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(\d+)\.tmp$")
-    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        m = pattern.match(tmp.name)
-        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+    prefix = f".{path.name}."
+    for tmp in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid = tmp.name.removeprefix(prefix).removesuffix(".tmp")
+        if pid.isdecimal() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             with contextlib.suppress(OSError):
                 tmp.unlink()
 

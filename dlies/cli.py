@@ -1,8 +1,6 @@
 """The ``dlies`` command: ``dlies run`` (execute lectures), ``dlies info``, ``dlies data``.
 
-Examples
---------
-::
+Examples::
 
     dlies run                      # every lecture in notebooks/, full mode, into build/
     dlies run --quick 03 05        # two lectures in quick mode
@@ -210,17 +208,15 @@ def dataset_status() -> list[tuple[str, str]]:
         out = [("MNIST", str(mnist_source()))]
     except ValueError as exc:  # DLIES_DATA names a file, or a DLIES_* flag is invalid
         out = [("MNIST", f"unknown: {exc}")]
+    line = (
+        "no real data (DLIES_AFTERSHOCKS unset, none in the data cache): the synthetic set "
+        "(cutde dislocations) is generated and cached on first use"
+    )
     try:
-        real = locate_devries()
+        if real := locate_devries():
+            line = f"real data (DeVries et al. 2018): {real[0].parent}"
     except (OSError, ValueError) as exc:  # DLIES_AFTERSHOCKS set but unusable
         line = f"{exc}: the lecture stops with an error (no silent fallback)"
-    else:
-        line = (
-            f"real data (DeVries et al. 2018): {real[0].parent}"
-            if real is not None
-            else "no real data (DLIES_AFTERSHOCKS unset, none in the data cache): the synthetic "
-            "set (cutde dislocations) is generated and cached on first use"
-        )
     out.append(("aftershocks", line))
     return out
 

@@ -81,8 +81,7 @@ def _draw_fault(rng: np.random.Generator, cfg: _Config) -> tuple[RectangularFaul
     n_down = 3
     n_along = 3 * int(np.clip(round(length / width), 1, 3))  # 3, 6 or 9 patches along strike
     surface = top < 1e3
-    if surface:
-        top = 0.0
+    top = 0.0 if surface else top
     m0 = 10 ** (1.5 * mw + 9.1)
     mean_slip = m0 / (SHEAR_MODULUS * length * width)
     slip = mean_slip * _random_slip(rng, n_down, n_along, surface)
