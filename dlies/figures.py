@@ -131,14 +131,8 @@ def rayleigh_plane(ax, lam_star: np.ndarray, ra: np.ndarray, labels: np.ndarray,
     ok = np.ones(len(ra), bool) if wrong is None else ~np.asarray(wrong, bool)
     ax.scatter(lam_star[ok], ra[ok], c=labels[ok], cmap="coolwarm", vmin=0, vmax=1, s=3, alpha=0.6)
     if wrong is not None:
-        ax.scatter(
-            lam_star[~ok],
-            ra[~ok],
-            facecolors="none",
-            edgecolors="k",
-            s=25,
-            label=f"misclassified ({int((~ok).sum())} of {len(ra)})",
-        )
+        label = f"misclassified ({int((~ok).sum())} of {len(ra)})"
+        ax.scatter(lam_star[~ok], ra[~ok], facecolors="none", edgecolors="k", s=25, label=label)
     curve = np.geomspace(max(lam_star.min(), 0.1), lam_star.max(), 400)
     ax.plot(
         curve, critical_rayleigh(curve), "k", lw=2, label=r"mode grows above $Ra_{cr}(\lambda^*)$"

@@ -127,5 +127,5 @@ def is_marked(out: Path, rel: str, lecture: str) -> bool:
     formats) or the lecture's results file."""
     if rel == f"results/{lecture}.json":
         return is_results_file(out / rel, lecture)
-    folder, _, name = rel.rpartition("/")
+    folder = rel.rpartition("/")[0]
     return folder == f"figures/{lecture}" and is_marked_figure(out / rel)

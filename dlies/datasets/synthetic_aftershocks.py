@@ -338,10 +338,8 @@ def _write(target: Path, cfg: _Config, verbose: bool) -> None:
 
 
 def _stored_config(target: Path) -> dict | None:
-    """The mark of an existing file, or None when there is no file or it lacks the mark.
-
-    A folder at ``target`` is an error: it is never replaced.
-    """
+    """The mark of an existing file, or None when there is no file or it lacks the mark; a
+    folder at ``target`` is an error (it is never replaced)."""
     import h5py
 
     if target.is_dir():
