@@ -200,8 +200,11 @@ def savefig(
     """Save a matplotlib figure to ``build/figures/<lecture>/<name>.<format>``, atomically.
 
     The figure stays open so the notebook still shows it. ``formats`` among png, svg, pdf.
-    Each file carries :data:`FIGURE_MARK` as its "Creator" metadata.
+    Each file carries :data:`FIGURE_MARK` as its "Creator" metadata; a file of that name
+    without the mark (not written by savefig) is never replaced: FileExistsError.
     """
+    from dlies.build.marks import is_marked_figure
+
     check_name(name, "savefig: name")
     formats = list(formats)
     if not formats or any(f not in _FIGURE_FORMATS for f in formats):
@@ -210,6 +213,11 @@ def savefig(
     written = []
     for fmt in formats:
         target = folder / f"{name}.{fmt}"
+        if target.exists() and not is_marked_figure(target.resolve()):
+            raise FileExistsError(
+                f"savefig: {target} exists and savefig did not write it; move it away or "
+                "choose another name"
+            )
         with atomic_path(target) as tmp:
             mark = {"Creator": FIGURE_MARK}
             fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt, metadata=mark)
@@ -311,9 +319,16 @@ def record(
     path.parent.mkdir(parents=True, exist_ok=True)
     from filelock import FileLock
 
+    from dlies.build.marks import is_results_file
+
     # Read-modify-write under a lock: two kernels recording to one lecture lose nothing.
     with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=60):
         entries = read_json_list(path, "results file")
+        if entries and not is_results_file(path.resolve(), lecture):
+            raise FileExistsError(
+                f"record: {path} holds a JSON list that record did not write for {lecture}; "
+                "move it away"
+            )
         entries = [e for e in entries if e.get("metric") != metric] + [entry]
         atomic_write_text(path, json.dumps(entries, indent=2) + "\n")
     if verbose:

@@ -132,6 +132,34 @@ def test_savefig_writes_into_lecture_folder(build):
     plt.close(fig)
 
 
+def test_savefig_and_record_never_replace_files_they_did_not_write(build):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    course.setup(notebook="99_test", seed=0, verbose=False)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    (png,) = course.savefig(fig, "line")
+    assert course.savefig(fig, "line") == [png]  # its own file: replaced
+    png.write_bytes(b"a user's own picture")
+    with pytest.raises(FileExistsError, match="line.png"):
+        course.savefig(fig, "line")
+    assert png.read_bytes() == b"a user's own picture"
+    plt.close(fig)
+
+    course.record("acc", 0.5)
+    course.record("acc", 0.6)  # its own file: the entry replaced
+    results = build / "results" / "99_test.json"
+    assert [e["value"] for e in json.loads(results.read_text())] == [0.6]
+    foreign = json.dumps([{"metric": "acc", "note": "kept by hand"}])
+    results.write_text(foreign)
+    with pytest.raises(FileExistsError, match="99_test.json"):
+        course.record("acc", 0.7)
+    assert results.read_text() == foreign
+
+
 def test_savefig_marks_each_file_as_written_by_dlies(build):
     import matplotlib
 
