@@ -1,5 +1,6 @@
 # The three commands of the course: `make lab` (students), `make test` (CI), `make figures`
-# (instructors). Each bootstraps .venv when it is missing or older than pyproject.toml.
+# (instructors). Each bootstraps .venv when it is missing, broken (an interrupted first set-up
+# leaves one without pip) or older than pyproject.toml.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: lab test figures quick-figures info lint clean venv
 
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
