@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -42,3 +43,28 @@ def test_notebook_hygiene(path: Path):
     for c in cells:
         src = "".join(c["source"])
         assert not ABSOLUTE.search(src), f"absolute path in a cell: {src[:80]!r}"
+
+
+def _shows_its_return_value(source: str) -> bool:
+    """Whether a cell ends in a bare ``record(...)``/``savefig(...)`` call, whose return value
+    (a dict, a list of paths) Jupyter would print under the cell."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # cell magics
+        return False
+    if not body or not isinstance(body[-1], ast.Expr) or not isinstance(body[-1].value, ast.Call):
+        return False
+    func = body[-1].value.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return name in {"record", "rec", "savefig"} and not source.rstrip().endswith(";")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_record_and_savefig_print_nothing(path: Path):
+    cells = json.loads(path.read_text())["cells"]
+    loud = [
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code" and _shows_its_return_value("".join(c["source"]))
+    ]
+    assert not loud, f"cells {loud} end in a record/savefig call: end them with ';'"
