@@ -1,6 +1,6 @@
 """Benchmark: multi-scale covariance features (Brodu & Lague) on a large synthetic lidar cloud.
 
-The goal (issue 16): features for 10⁵ core points in a 10⁶-point cloud at three scales in
+The goal: features for 10⁵ core points in a 10⁶-point cloud at three scales in
 under a minute on 2 CPU cores, with bounded peak memory, and how the time grows with the
 number of core points and with the number of neighbours.
 
