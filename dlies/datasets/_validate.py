@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 
@@ -48,3 +50,18 @@ def check_random_state(value: object) -> int | np.random.Generator | None:
             f"random_state must be None, an integer >= 0 or a numpy Generator, got {value!r}"
         )
     return int(value)
+
+
+def check_file(path: object, what: str, *, hint: str = "") -> Path:
+    """``path`` (a str or os.PathLike) of an existing regular file. Each error starts with
+    ``what`` and names the path; when the path is not a file, ``hint`` ends the message."""
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{what}: path must be a str or os.PathLike, got {type(path).__name__}")
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise FileNotFoundError(f"{what}: no such file: {p}")
+    if p.is_dir():
+        raise ValueError(f"{what}: {p} is a folder, not a file{hint}")
+    if not p.is_file():
+        raise ValueError(f"{what}: {p} is not a regular file{hint}")
+    return p

@@ -7,9 +7,10 @@ error names the file and, where it applies, the row or column.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import numpy as np
+
+from dlies.datasets._validate import check_file
 
 __all__ = ["ASPRS_CLASSES", "load_las", "load_xyz"]
 
@@ -28,17 +29,6 @@ ASPRS_CLASSES = {
     17: "bridge deck",
     18: "high noise",
 }
-
-
-def _existing_file(path: str | os.PathLike, caller: str) -> Path:
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"{caller}: path must be a str or os.PathLike, got {type(path).__name__}")
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"{caller}: no such file: {p}")
-    if not p.is_file():
-        raise ValueError(f"{caller}: {p} is not a file")
-    return p
 
 
 def load_xyz(
@@ -63,7 +53,7 @@ def load_xyz(
         x, y, z in the file's units (m for lidar).
     labels : ndarray (n,), int64, or None
     """
-    p = _existing_file(path, "load_xyz")
+    p = check_file(path, "load_xyz")
     try:
         with p.open(encoding="utf-8") as fh:
             first = next((ln for ln in fh if ln.strip() and not ln.lstrip().startswith("#")), "")
@@ -116,7 +106,7 @@ def load_las(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """
     import laspy
 
-    p = _existing_file(path, "load_las")
+    p = check_file(path, "load_las")
     try:
         las = laspy.read(p)
         points = np.column_stack([np.asarray(las.x), np.asarray(las.y), np.asarray(las.z)])

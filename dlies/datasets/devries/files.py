@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from dlies import course
-from dlies.datasets._validate import check_n
+from dlies.datasets._validate import check_file, check_n
 
 LABEL_KEY = "aftershocksyn"
 #: Stress keys (Pa), in the order of the network input.
@@ -61,13 +61,7 @@ def _tensors(components: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------------------- checks
 def _check_path(path: object) -> Path:
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-    p = Path(path).expanduser()
-    if not p.exists():
-        raise FileNotFoundError(f"aftershock file not found: {p}")
-    if not p.is_file():
-        raise ValueError(f"{p}: is a folder, not a file; give Training.h5, Testing.h5 or a CSV")
+    p = check_file(path, "aftershock file", hint="; give Training.h5, Testing.h5 or a CSV")
     if p.stat().st_size == 0:
         raise ValueError(f"{p}: the file is empty (0 bytes)")
     return p
