@@ -92,8 +92,14 @@ def _print_summary(outcome: Any) -> None:
 # --------------------------------------------------------------------------- dlies info
 def _probe_tensorflow() -> dict[str, Any]:
     """Versions and devices as TensorFlow sees them (imports TensorFlow: a few seconds)."""
-    info: dict[str, Any] = {"tensorflow": None, "keras": None, "built_with_cuda": None}
-    info |= {"devices": [], "gpus": [], "error": None}
+    info: dict[str, Any] = {
+        "tensorflow": None,
+        "keras": None,
+        "devices": [],
+        "gpus": [],
+        "built_with_cuda": None,
+        "error": None,
+    }
     try:
         with course._silence_native_stderr():
             import keras

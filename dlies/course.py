@@ -142,7 +142,9 @@ def describe_devices() -> str:
     return "GPU: " + ", ".join(names)
 
 
-def setup(notebook: str, seed: int = 0, *, tensorflow: bool = True, verbose: bool = True):
+def setup(
+    notebook: str, seed: int = 0, *, tensorflow: bool = True, verbose: bool = True
+) -> Runtime:
     """Prepare a lecture: seed every generator, make TF ops deterministic, report the device.
 
     Parameters
@@ -319,16 +321,13 @@ def record(
     path.parent.mkdir(parents=True, exist_ok=True)
     from filelock import FileLock
 
-    from dlies.build.marks import is_results_file
+    from dlies.build.marks import is_results_list
 
     # Read-modify-write under a lock: two kernels recording to one lecture lose nothing.
     with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=60):
         entries = read_json_list(path, "results file")
-        if entries and not is_results_file(path.resolve(), lecture):
-            raise FileExistsError(
-                f"record: {path} holds a JSON list that record did not write for {lecture}; "
-                "move it away"
-            )
+        if entries and not is_results_list(entries, lecture):  # never replace another's list
+            raise FileExistsError(f"record: {path} is not {lecture}'s results file; move it away")
         entries = [e for e in entries if e.get("metric") != metric] + [entry]
         atomic_write_text(path, json.dumps(entries, indent=2) + "\n")
     if verbose:

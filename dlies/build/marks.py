@@ -116,6 +116,12 @@ def is_results_file(path: Path, lecture: str) -> bool:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         return False
+    return is_results_list(entries, lecture)
+
+
+def is_results_list(entries: Any, lecture: str) -> bool:
+    """Whether ``entries`` (a parsed results file) is a non-empty list of entries with exactly
+    the fields :func:`dlies.course.record` writes, for ``lecture``."""
     return (
         isinstance(entries, list) and bool(entries) and all(_is_result(e, lecture) for e in entries)
     )

@@ -86,8 +86,8 @@ def results_markdown(entries: list[dict[str, Any]], notes: list[str]) -> str:
         "",
     ]
     if "quick" in modes:
-        note = "Quick-mode numbers come from shrunken runs; thresholds are meant for full mode."
-        lines += [note, ""]
+        quick = "Quick-mode numbers come from shrunken runs; thresholds are meant for full mode."
+        lines += [quick, ""]
     lines += [f"Not included: {note}" for note in notes] + ([""] if notes else [])
     columns = list(result_cells({}))
     lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
