@@ -57,6 +57,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _print_summary(outcome: Any) -> None:
+    from dlies.build.report import claims_summary, split_results
+
     runs, out = outcome.runs, outcome.out
     width = max([len(r.lecture) for r in runs] + [7])
     print(f"\n{'lecture':<{width}}  {'status':<11}  {'wall time':>9}")
@@ -72,13 +74,17 @@ def _print_summary(outcome: Any) -> None:
         hint = "" if outcome.interrupted else " (--continue-on-error runs them anyway)"
         print(f"\n{why}; not run: {', '.join(p.stem for p in outcome.not_run)}{hint}")
     lectures = {r.lecture for r in runs}
-    mine = [e for e in outcome.entries if e.get("lecture") in lectures]
+    mine, claims = split_results([e for e in outcome.entries if e.get("lecture") in lectures])
     judged = [e for e in mine if e.get("passed") is not None]
     missed = [e for e in judged if not e["passed"]]
     print(
         f"\nrecorded {len(mine)} number(s) in these lectures; "
-        f"{len(judged) - len(missed)} of {len(judged)} with a threshold meet it"
+        f"{len(judged) - len(missed)} of {len(judged)} with a threshold meet it; "
+        f"{claims_summary(claims)}"
     )
+    for c in claims:
+        if c["judged"] and not c["holds"]:
+            print(f"  refuted: {c['lecture']}: {c['statement']}")
     if any(e.get("mode") == "quick" for e in missed):
         print("  (quick-mode numbers come from shrunken runs; thresholds are meant for full mode)")
     for e in missed:

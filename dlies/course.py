@@ -7,10 +7,12 @@ Every notebook starts with::
     EPOCHS = rt.pick(full=40, quick=2)
 
 and later calls :func:`savefig`, :func:`record` (each headline number beside its reference and
-its interval), :func:`progress` (one compact bar per ``fit``) and :func:`show_source`.
+its interval), :func:`claim` (each conclusion about the run, with the numbers that decide it),
+:func:`progress` (one compact bar per ``fit``) and :func:`show_source`.
 
-The environment flags and folders (:mod:`dlies.settings`) and atomic writes
-(:mod:`dlies.atomic`) are re-exported here, so a notebook needs only ``dlies.course``.
+The environment flags and folders (:mod:`dlies.settings`), atomic writes (:mod:`dlies.atomic`)
+and results (:mod:`dlies.results`) are re-exported here, so a notebook needs only
+``dlies.course``.
 """
 
 from __future__ import annotations
@@ -18,15 +20,12 @@ from __future__ import annotations
 import ast
 import contextlib
 import inspect
-import json
-import math
 import os
 import random
 import sys
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from numbers import Real
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +34,13 @@ import numpy as np
 from dlies.atomic import atomic_path as atomic_path
 from dlies.atomic import atomic_write_text as atomic_write_text
 from dlies.atomic import read_json_list as read_json_list
+from dlies.results import ClaimRefuted as ClaimRefuted
+from dlies.results import claim as claim
+from dlies.results import format_claim as format_claim
+from dlies.results import format_entry as format_entry
+from dlies.results import format_number as format_number
+from dlies.results import record as record
+from dlies.results import results_dir as results_dir
 from dlies.settings import build_dir as build_dir
 from dlies.settings import check_name as check_name
 from dlies.settings import data_dir as data_dir
@@ -225,134 +231,6 @@ def savefig(
             fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format=fmt, metadata=mark)
         written.append(target)
     return written
-
-
-# --------------------------------------------------------------------------- results
-def results_dir() -> Path:
-    """``build/results/``: one JSON file per lecture, gathered by ``dlies run``."""
-    return build_dir() / "results"
-
-
-def _number(name: str, value: Any, *, allow_none: bool = True) -> float | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
-        raise ValueError(f"record: {name} must be a finite number, got {value!r}")
-    return float(value)
-
-
-def record(
-    metric: str,
-    value: Any,
-    *,
-    interval: Any = None,
-    interval_method: str | None = None,
-    reference: float | None = None,
-    source: str | None = None,
-    threshold: float | None = None,
-    higher_is_better: bool = True,
-    lecture: str | None = None,
-    verbose: bool = False,
-) -> dict[str, Any]:
-    """Record one headline number of a lecture in ``build/results/<lecture>.json``.
-
-    Parameters
-    ----------
-    metric : str
-        What was measured, e.g. ``"test accuracy, raw inputs"``.
-    value : float or dlies.stats.Interval
-        Our number. An :class:`~dlies.stats.Interval` brings its own interval and method.
-    interval : (low, high) or dlies.stats.Interval, optional
-        The uncertainty of ``value``; a pair needs ``interval_method`` (how it was obtained,
-        e.g. ``"Wilson 95 %"``).
-    reference, source : optional
-        The number it is compared with and where that number comes from.
-    threshold : float, optional
-        The bar this lecture must meet in full mode; ``passed`` says whether it did.
-    higher_is_better : bool, default True
-        Direction of the threshold.
-    lecture : str, optional
-        Defaults to the notebook named in :func:`setup`.
-    verbose : bool, default False
-        Print one tidy line.
-    """
-    if not isinstance(metric, str) or not metric.strip():
-        raise ValueError(f"record: metric must be a non-empty string, got {metric!r}")
-    if hasattr(value, "value") and hasattr(value, "low"):  # a dlies.stats.Interval
-        interval = value if interval is None else interval
-        value = value.value
-    value_f = _number("value", value, allow_none=False)
-    low = high = None
-    if interval is not None:
-        if hasattr(interval, "low"):
-            low, high = interval.low, interval.high
-            interval_method = interval_method or interval.method
-        else:
-            try:
-                low, high = interval
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"record: interval must be (low, high), got {interval!r}"
-                ) from None
-        low, high = _number("interval low", low), _number("interval high", high)
-        if not low <= high:
-            raise ValueError(f"record: interval must have low <= high, got {(low, high)}")
-        if not interval_method:
-            raise ValueError("record: an interval needs interval_method (how it was obtained)")
-    lecture = _lecture(lecture, "record")
-    threshold_f = _number("threshold", threshold)
-    passed = None
-    if threshold_f is not None:
-        passed = value_f >= threshold_f if higher_is_better else value_f <= threshold_f
-    entry = {
-        "lecture": lecture,
-        "metric": metric,
-        "value": value_f,
-        "low": low,
-        "high": high,
-        "interval_method": interval_method if low is not None else None,
-        "reference": _number("reference", reference),
-        "source": source,
-        "threshold": threshold_f,
-        "passed": passed,
-        "mode": _current.mode if _current is not None else "unknown",
-    }
-    path = results_dir() / f"{lecture}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from filelock import FileLock
-
-    from dlies.build.marks import is_results_list
-
-    # Read-modify-write under a lock: two kernels recording to one lecture lose nothing.
-    with FileLock(str(path.with_name(f".{path.name}.lock")), timeout=60):
-        entries = read_json_list(path, "results file")
-        if entries and not is_results_list(entries, lecture):  # never replace another's list
-            raise FileExistsError(f"record: {path} is not {lecture}'s results file; move it away")
-        entries = [e for e in entries if e.get("metric") != metric] + [entry]
-        atomic_write_text(path, json.dumps(entries, indent=2) + "\n")
-    if verbose:
-        print(format_entry(entry))
-    return entry
-
-
-def format_number(x: float) -> str:
-    """Six significant digits; large whole numbers (sample counts) written out in full."""
-    x = float(x)
-    return str(int(x)) if x.is_integer() and abs(x) >= 1e4 else f"{x:.6g}"
-
-
-def format_entry(entry: dict[str, Any]) -> str:
-    """One line: ``metric = value [low, high] (reference r, source) [meets >= t]``."""
-    text = f"{entry['metric']} = {entry['value']:.4g}"
-    if entry.get("low") is not None:
-        text += f" [{entry['low']:.4g}, {entry['high']:.4g}] ({entry.get('interval_method')})"
-    if entry.get("reference") is not None:
-        text += f"  reference {entry['reference']:.4g}"
-        text += f" ({entry['source']})" if entry.get("source") else ""
-    if entry.get("threshold") is not None:
-        verdict = "meets" if entry["passed"] else "misses"
-        text += f"  [{verdict} threshold {entry['threshold']:.4g}, {entry.get('mode')} mode]"
-    return text
 
 
 # --------------------------------------------------------------------------- notebook chores

@@ -9,7 +9,12 @@ Three kinds cover the course:
   samples are not independent (cells of one earthquake, windows of one record), whole groups.
 - :func:`seed_spread` for the variation between training runs that differ only in their seed.
 
-Each returns an :class:`Interval`, which :func:`dlies.course.record` accepts as it is.
+Two models scored on the same test items are compared by their paired difference, never by
+the overlap of two intervals: :func:`paired_difference` (a paired bootstrap of any score) and
+:func:`mcnemar_test` (McNemar's exact test on the items only one of them gets right).
+
+Each interval is an :class:`Interval`, which :func:`dlies.course.record` and
+:func:`dlies.course.claim` accept as it is.
 """
 
 from __future__ import annotations
@@ -173,3 +178,76 @@ def seed_spread(values: Sequence[float], *, confidence: float = 0.95) -> Interva
     return Interval(
         mean, mean - half, mean + half, f"mean ± t {pct} % over {len(v)} seeds (sd {sd:.3g})"
     )
+
+
+# --------------------------------------------------------------------------- paired comparisons
+def paired_difference(
+    statistic: Callable[..., float],
+    y_true: Sequence,
+    pred_a: Sequence,
+    pred_b: Sequence,
+    *,
+    groups: Sequence | None = None,
+    n_resamples: int = 1000,
+    confidence: float = 0.95,
+    random_state: int | np.random.Generator | None = None,
+) -> Interval:
+    """``statistic(y_true, pred_a) − statistic(y_true, pred_b)`` with a paired bootstrap interval.
+
+    Both models are scored on the same test items, and each resample draws the same items (or
+    whole ``groups``) for both, so the interval is that of the difference, not of two numbers
+    compared by overlap. ``statistic`` is e.g. ``sklearn.metrics.accuracy_score`` or
+    ``roc_auc_score``; a positive difference favours ``pred_a`` for a higher-is-better score.
+    """
+    y_true, pred_a, pred_b = (np.asarray(a) for a in (y_true, pred_a, pred_b))
+    if not len(y_true) == len(pred_a) == len(pred_b):
+        raise ValueError(
+            f"paired_difference: y_true, pred_a and pred_b need one length, got "
+            f"{len(y_true)}, {len(pred_a)}, {len(pred_b)}"
+        )
+
+    def difference(y, a, b):
+        return statistic(y, a) - statistic(y, b)
+
+    found = bootstrap_interval(
+        difference,
+        y_true,
+        pred_a,
+        pred_b,
+        groups=groups,
+        n_resamples=n_resamples,
+        confidence=confidence,
+        random_state=random_state,
+    )
+    return Interval(found.value, found.low, found.high, "paired " + found.method)
+
+
+@dataclass(frozen=True)
+class McNemar:
+    """McNemar's exact test of two classifiers scored on the same items."""
+
+    only_a: int  # items model A gets right and model B wrong
+    only_b: int  # items model B gets right and model A wrong
+    p_value: float  # two-sided exact binomial test of only_a against only_a + only_b, p = 1/2
+
+    def as_evidence(self) -> dict[str, float]:
+        """The three numbers, named, for :func:`dlies.course.claim`'s ``evidence``."""
+        return {"A right, B wrong": self.only_a, "B right, A wrong": self.only_b,
+                "McNemar exact p": self.p_value}  # fmt: skip
+
+
+def mcnemar_test(correct_a: Sequence, correct_b: Sequence) -> McNemar:
+    """Compare two classifiers on the same test items from their per-item correctness.
+
+    Only the discordant items count: under the null hypothesis that both err equally often,
+    each discordant item is A's win with probability 1/2 (exact binomial test).
+    """
+    a, b = np.asarray(correct_a), np.asarray(correct_b)
+    if a.shape != b.shape or a.ndim != 1 or a.dtype != bool or b.dtype != bool:
+        raise ValueError(
+            "mcnemar_test: correct_a and correct_b must be boolean 1-D arrays of one length, "
+            f"got {a.dtype} {a.shape} and {b.dtype} {b.shape}"
+        )
+    only_a, only_b = int((a & ~b).sum()), int((~a & b).sum())
+    p = 1.0 if only_a + only_b == 0 else _st.binomtest(only_a, only_a + only_b, 0.5).pvalue
+    return McNemar(only_a, only_b, float(p))

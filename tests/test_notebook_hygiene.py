@@ -1,4 +1,15 @@
-"""Every notebook is numbered, stripped, starts with dlies.course.setup, has no absolute paths."""
+"""Every notebook is numbered, stripped, starts with dlies.course.setup, has no absolute paths,
+and states its conclusions as claims its own run decides.
+
+The rule for prose: every sentence in a lecture's markdown that states a number, a comparison,
+a ranking or a trend about *this run's* results either quotes a value printed by the cell right
+above it, or is a ``dlies.course.claim(statement, holds, evidence=...)`` in a code cell before
+it, with ``holds`` computed from the run (never a literal). Summaries and conclusions are claims.
+Comparisons between models use paired evidence (McNemar or a paired bootstrap on the same test
+items) and at least three training seeds where training noise could decide the order; the
+statement goes no further than its intervals allow. The checks below enforce what a parser
+can: claims computed from the run, with evidence, and enough of them per lecture.
+"""
 
 from __future__ import annotations
 
@@ -68,3 +79,53 @@ def test_record_and_savefig_print_nothing(path: Path):
         if c["cell_type"] == "code" and _shows_its_return_value("".join(c["source"]))
     ]
     assert not loud, f"cells {loud} end in a record/savefig call: end them with ';'"
+
+
+def _claim_calls(source: str) -> list[ast.Call]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # cell magics
+        return []
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    return [
+        c
+        for c in calls
+        if (c.func.attr if isinstance(c.func, ast.Attribute) else getattr(c.func, "id", ""))
+        == "claim"
+    ]
+
+
+def _claim_problem(call: ast.Call) -> str | None:
+    """Why a claim call breaks the rule: ``holds`` not computed from the run, or no evidence."""
+    holds = call.args[1] if len(call.args) > 1 else None
+    holds = holds or next((k.value for k in call.keywords if k.arg == "holds"), None)
+    if holds is None:
+        return "no holds argument"
+    computed = (ast.Name, ast.Attribute, ast.Call, ast.Subscript)
+    if not any(isinstance(n, computed) for n in ast.walk(holds)):
+        return f"holds is a constant ({ast.unparse(holds)}), not computed from the run"
+    if not any(k.arg in ("evidence", None) for k in call.keywords):
+        return "no evidence"
+    return None
+
+
+def test_the_claim_rule_catches_literals():
+    assert _claim_problem(_claim_calls("claim('x', True, evidence=e)")[0])
+    assert _claim_problem(_claim_calls("claim('x', 1 > 0, evidence=e)")[0])
+    assert _claim_problem(_claim_calls("dlies.course.claim('x', holds=False, evidence=e)")[0])
+    assert _claim_problem(_claim_calls("claim('x', gap.low > 0)")[0]) == "no evidence"
+    assert _claim_problem(_claim_calls("claim('x', gap.low > 0, evidence=gap)")[0]) is None
+    assert _claim_problem(_claim_calls("claim('x', bool(d < 0), evidence={'d': d})")[0]) is None
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_claims_are_computed_from_the_run(path: Path):
+    cells = json.loads(path.read_text())["cells"]
+    problems = [
+        (i, ast.unparse(call)[:80], why)
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "code"
+        for call in _claim_calls("".join(c["source"]))
+        if (why := _claim_problem(call))
+    ]
+    assert not problems, problems

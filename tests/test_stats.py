@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import accuracy_score, roc_auc_score
 
 from dlies import stats
 
@@ -79,3 +79,34 @@ def test_seed_spread():
         stats.seed_spread([0.9])
     with pytest.raises(ValueError):
         stats.seed_spread([0.9, np.nan])
+
+
+def test_paired_difference_is_narrower_than_two_unpaired_intervals():
+    # Two classifiers that share most of their errors: the paired interval of the difference
+    # is far narrower than the overlap of their own intervals suggests.
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 2000)
+    hard = rng.random(2000) < 0.10  # both get these wrong
+    pred_b = np.where(hard, 1 - y, y)
+    pred_a = pred_b.copy()
+    fixed = np.flatnonzero(hard)[:30]  # A gets 30 of B's errors right
+    pred_a[fixed] = y[fixed]
+    diff = stats.paired_difference(accuracy_score, y, pred_a, pred_b, random_state=0)
+    assert diff.value == pytest.approx(30 / 2000)
+    assert diff.low > 0 and diff.method.startswith("paired bootstrap 95 %")
+    acc_a, acc_b = stats.accuracy_interval(y, pred_a), stats.accuracy_interval(y, pred_b)
+    assert acc_a.low < acc_b.high, "unpaired intervals overlap although A is better"
+    with pytest.raises(ValueError, match="one length"):
+        stats.paired_difference(accuracy_score, y, pred_a, pred_b[:-1])
+
+
+def test_mcnemar_counts_discordant_items_and_known_p():
+    a = np.array([True] * 10 + [False] * 2 + [True] * 5)
+    b = np.array([False] * 10 + [True] * 2 + [True] * 5)
+    result = stats.mcnemar_test(a, b)
+    assert (result.only_a, result.only_b) == (10, 2)
+    assert result.p_value == pytest.approx(0.0385742, rel=1e-5)  # 2·P(X ≤ 2), X ~ B(12, 1/2)
+    assert stats.mcnemar_test(a, a).p_value == 1.0
+    assert result.as_evidence()["McNemar exact p"] == result.p_value
+    with pytest.raises(ValueError, match="boolean 1-D"):
+        stats.mcnemar_test(a.astype(int), b)

@@ -21,6 +21,8 @@ from dlies import course
 #: The fields of one entry of a results file, as :func:`dlies.course.record` writes them.
 RESULT_KEYS = ("lecture", "metric", "value", "low", "high", "interval_method", "reference")
 RESULT_KEYS += ("source", "threshold", "passed", "mode")
+#: The fields of a claim row, as :func:`dlies.course.claim` writes it (``kind`` is "claim").
+CLAIM_KEYS = ("lecture", "kind", "statement", "holds", "evidence", "judged", "mode")
 #: Largest results file read to recognise it (a lecture records a few dozen numbers).
 MAX_RESULTS_BYTES = 4 << 20
 
@@ -97,17 +99,43 @@ def is_marked_figure(path: Path) -> bool:
         return False
 
 
+def is_claim(entry: Any) -> bool:
+    """Whether ``entry`` is a claim row (:data:`CLAIM_KEYS`, kind "claim")."""
+    return (
+        isinstance(entry, dict)
+        and sorted(entry) == sorted(CLAIM_KEYS)
+        and entry["kind"] == "claim"
+        and isinstance(entry["statement"], str)
+        and isinstance(entry["holds"], bool)
+        and isinstance(entry["judged"], bool)
+        and isinstance(entry["evidence"], dict)
+    )
+
+
+def entry_key(entry: Any) -> tuple[str, str] | None:
+    """What identifies a row within its lecture: ("number", metric) or ("claim", statement)."""
+    if is_claim(entry):
+        return ("claim", entry["statement"])
+    if isinstance(entry, dict) and "metric" in entry:
+        return ("number", entry["metric"])
+    return None
+
+
 def _is_result(entry: Any, lecture: str) -> bool:
-    if not isinstance(entry, dict) or sorted(entry) != sorted(RESULT_KEYS):
+    if not isinstance(entry, dict) or entry.get("lecture") != lecture:
+        return False
+    if is_claim(entry):
+        return True
+    if sorted(entry) != sorted(RESULT_KEYS):
         return False
     value = entry["value"]
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    return entry["lecture"] == lecture and isinstance(entry["metric"], str) and number
+    return isinstance(entry["metric"], str) and number
 
 
 def is_results_file(path: Path, lecture: str) -> bool:
-    """Whether ``path`` is a regular file holding :func:`dlies.course.record`'s numbers of
-    ``lecture``: a non-empty JSON list of entries with exactly its fields."""
+    """Whether ``path`` is a regular file holding ``lecture``'s results: a non-empty JSON list
+    of the rows :func:`dlies.course.record` and :func:`dlies.course.claim` write."""
     if not is_regular(path):
         return False
     try:
@@ -120,8 +148,9 @@ def is_results_file(path: Path, lecture: str) -> bool:
 
 
 def is_results_list(entries: Any, lecture: str) -> bool:
-    """Whether ``entries`` (a parsed results file) is a non-empty list of entries with exactly
-    the fields :func:`dlies.course.record` writes, for ``lecture``."""
+    """Whether ``entries`` (a parsed results file) is a non-empty list of ``lecture``'s rows,
+    each with exactly the fields :func:`dlies.course.record` or :func:`dlies.course.claim`
+    writes (files from before claims existed hold numbers only, and are recognised too)."""
     return (
         isinstance(entries, list) and bool(entries) and all(_is_result(e, lecture) for e in entries)
     )

@@ -91,3 +91,32 @@ def test_index_links_only_files_that_exist_and_escapes_text(tmp_path):
     assert "failed at cell 4" in page and "12.3 s" in page and "GPU: H200" in page
     assert "[0.94, 0.96]" in page and "Wilson 95 %" in page
     assert 'href="results.md"' in page
+
+
+CLAIM = {
+    "lecture": "03_x",
+    "kind": "claim",
+    "statement": "logs help",
+    "holds": False,
+    "evidence": {"gain": 0.01},
+    "judged": True,
+    "mode": "full",
+}
+
+
+def test_claims_are_gathered_and_listed_per_lecture(tmp_path):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "03_x.json").write_text(json.dumps([ENTRY, CLAIM]))
+    manifest = {"shared": {}, "lectures": {}}
+    mf.record_lecture(tmp_path, "03_x", manifest, set())
+    entries, _ = report.gather_results(tmp_path, manifest)
+    assert entries[1] == CLAIM and list(entries[0]) == list(report.RESULT_KEYS)
+    quick = CLAIM | {"statement": "small", "holds": True, "judged": False, "mode": "quick"}
+    md = report.results_markdown(entries + [quick], [])
+    assert "0 claim(s) hold, 1 fail, 1 not judged (quick mode)" in md
+    assert "- ✘ logs help: gain = 0.01" in md
+    assert "- ✔ small: gain = 0.01 (quick mode: not judged)" in md
+    assert "| 03_x | logs help" not in md, "claims are not rows of the numbers table"
+    run = {"lecture": "03_x", "status": "ok", "seconds": 1.0, "mode": "full", "finished": "t"}
+    page = report.write_index(tmp_path, [run], entries, "CPU").read_text()
+    assert "✘ 1" in page and "✘ logs help: gain = 0.01" in page

@@ -12,13 +12,14 @@ import signal
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from dlies import build
+from dlies import build, cli
 
 PASSING, FAILING = "01_passes", "00_fails"
 
@@ -43,6 +44,11 @@ def _passing(figure: str) -> nbformat.NotebookNode:
                 f" reference=2.1, source='made up', threshold=1.5, lecture='{PASSING}')\n"
                 f"dlies.course.record('misfit', 0.5, threshold=0.1, higher_is_better=False, "
                 f"lecture='{PASSING}')"
+            ),
+            new_code_cell(
+                "slope = 2.0\n"
+                "dlies.course.claim('the slope is within 0.2 of the reference', "
+                f"abs(slope - 2.1) < 0.2, evidence={{'slope': slope}}, lecture='{PASSING}')"
             ),
         ]
     )
@@ -141,7 +147,7 @@ def test_re_run_replaces_its_own_outputs_and_keeps_the_others(runs):
 def test_results_tables_carry_intervals(runs):
     out = runs["out"]
     entries = json.loads((out / "results.json").read_text())
-    mine = {e["metric"]: e for e in entries if e["lecture"] == PASSING}
+    mine = {e["metric"]: e for e in entries if e["lecture"] == PASSING and "metric" in e}
     assert set(mine) == {"slope", "misfit"}
     assert mine["slope"]["low"] == 1.8 and mine["slope"]["high"] == 2.2
     assert mine["slope"]["interval_method"] == "made up" and mine["slope"]["passed"] is True
@@ -168,6 +174,42 @@ def test_index_and_runs_record(runs):
     assert records[FAILING]["status"] == "failed" and records[FAILING]["mode"] == "quick"
     assert records[PASSING]["device"] and records[PASSING]["device"] in index
     assert f"{records[PASSING]['seconds']:.1f} s" in index
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.targets, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.ids |= {attrs["id"]} if "id" in attrs else set()
+        self.targets += [attrs[k] for k in ("href", "src") if k in attrs]
+
+
+def test_index_shows_claims_and_every_link_resolves(runs):
+    out = runs["out"]
+    parser = _Links()
+    parser.feed((out / "index.html").read_text())
+    assert len(parser.targets) >= 8
+    for target in parser.targets:
+        if target.startswith("#"):
+            assert target[1:] in parser.ids, target
+        else:
+            assert (out / target).is_file(), target
+            assert (out / target).resolve().is_relative_to(out), target
+    thumbs = [t for t in parser.targets if t.startswith(f"figures/{PASSING}/")]
+    assert f"figures/{PASSING}/curve.png" in thumbs
+    index = (out / "index.html").read_text()
+    assert "✔ the slope is within 0.2 of the reference: slope = 2" in index
+    assert index.count(runs["second"].runs[0].device) == 1, "the device line appears once"
+    md = (out / "results.md").read_text()
+    assert "## Claims" in md and "### 01_passes: 1 claim(s) hold, 0 fail" in md
+
+
+def test_summary_counts_claims(runs, capsys):
+    cli._print_summary(runs["second"])
+    assert "; 1 claim(s) hold, 0 fail" in capsys.readouterr().out
 
 
 def test_sources_are_only_read(runs):
@@ -204,7 +246,9 @@ def test_figures_and_results_of_a_hand_run_are_replaced(tmp_path, monkeypatch):
     assert outcome.exit_code == 0
     assert sorted(p.name for p in (out / "figures" / PASSING).iterdir()) == ["line.png", "line.svg"]
     recorded = json.loads((out / "results" / f"{PASSING}.json").read_text())
-    assert [e["metric"] for e in recorded] == ["slope", "misfit"], "the hand run's number stayed"
+    assert [e.get("metric") for e in recorded] == ["slope", "misfit", None], (
+        "the hand run's number stayed"
+    )
     manifest = json.loads((out / ".dlies" / "manifest.json").read_text())
     assert f"figures/{PASSING}/line.png" in manifest["lectures"][PASSING]["files"]
 
