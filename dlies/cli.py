@@ -301,6 +301,19 @@ def _cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- dlies exercises
+def _cmd_exercises(args: argparse.Namespace) -> int:
+    from dlies.exercises.handout import write_student_copies
+
+    try:
+        written = write_student_copies(args.out, args.notebooks_dir)
+    except (FileExistsError, FileNotFoundError, ValueError) as exc:
+        print(f"{exc}", file=sys.stderr)
+        return 2
+    print(f"{len(written)} student copies (without the worked solutions) in {args.out}")
+    return 0
+
+
 # --------------------------------------------------------------------------- entry point
 def _timeout(text: str) -> int | None:
     from dlies.build.checks import timeout_seconds
@@ -317,7 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dlies", description="Deep Learning in Earth Science: course companion command."
     )
     parser.add_argument("--version", action="version", version=f"dlies {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{run,info,data}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{run,info,data,exercises}")
     run = sub.add_parser(
         "run",
         help="execute lecture notebooks headlessly into a build folder",
@@ -357,6 +370,17 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(func=_cmd_info)
     data = sub.add_parser("data", help="the data cache folder and what is in it")
     data.set_defaults(func=_cmd_data)
+    exercises = sub.add_parser(
+        "exercises",
+        help="write student copies of the lectures, without the worked solutions",
+        description="Write a copy of every lecture without its solution cells (outputs "
+        "cleared) into OUT: an empty or new folder, or one this command wrote before.",
+    )
+    exercises.add_argument("out", metavar="OUT", help="the folder for the student copies")
+    exercises.add_argument(
+        "--notebooks-dir", help="the lectures to copy (default: notebooks/ of the project)"
+    )
+    exercises.set_defaults(func=_cmd_exercises)
     return parser
 
 
