@@ -23,10 +23,13 @@ time one day), storm onsets :math:`t_j` a Poisson process (``storms_per_week``),
 ``storm_rise_hours``. The concentration follows a power-law rating with log-normal scatter,
 
 .. math:: \mathrm{SSC}(t) = k\, T(t)^{\beta}\, e^{\varepsilon(t)}, \qquad
-          \varepsilon \sim \mathcal{N}(0, \sigma^2)\ \text{independent},
+          \varepsilon \sim \mathcal{N}(0, \sigma^2),
 
-(SSC in mg/L; :math:`\sigma` = ``scatter`` also stands for the laboratory error). The probe
-reads
+(SSC in mg/L; :math:`\sigma` = ``scatter`` also stands for the laboratory error). By default
+:math:`\varepsilon` is independent from step to step; with ``scatter_hours`` > 0 it is a
+stationary AR(1) process of that correlation time (the same marginal :math:`\mathcal{N}(0,
+\sigma^2)`), as when a storm's sediment supply keeps a whole event above or below the
+rating. The probe reads
 
 .. math:: R(t) = \min\!\Big(T(t)\,\big(1 + d\,\Delta t_{s}(t)\big)\,e^{\eta(t)} + S(t),\;
           R_{\max}\Big),
@@ -110,6 +113,7 @@ def make_turbidity_record(
     k: float = 1.8,
     beta: float = 1.15,
     scatter: float = 0.2,
+    scatter_hours: float = 0.0,
     base_turbidity: float = 8.0,
     base_variability: float = 0.3,
     storms_per_week: float = 1.0,
@@ -143,6 +147,8 @@ def make_turbidity_record(
         Rating exponent (dimensionless).
     scatter : float, default 0.2
         Standard deviation σ of the natural log of SSC about the rating (0.2: about ±20 %).
+    scatter_hours : float, default 0
+        Correlation time of that scatter, hours (AR(1)); 0 draws it independently at each step.
     base_turbidity : float, default 8
         Median base-flow turbidity T_0, FNU.
     base_variability : float, default 0.3
@@ -186,6 +192,7 @@ def make_turbidity_record(
     for name, value in (
         ("beta", beta),
         ("scatter", scatter),
+        ("scatter_hours", scatter_hours),
         ("base_variability", base_variability),
         ("storms_per_week", storms_per_week),
         ("drift_per_day", drift_per_day),
@@ -228,7 +235,12 @@ def make_turbidity_record(
         hi = min(n, int(math.ceil((t_j + 25 * tau_j) / step_h)))  # g(25) < 1e-9
         s = (hours[lo:hi] - t_j) / tau_j
         true_t[lo:hi] += a_j * s * np.exp(1.0 - s)
-    ssc_true = k * true_t**beta * np.exp(scatter * rng.standard_normal(n))
+    eps = rng.standard_normal(n)
+    if scatter_hours > 0:  # AR(1) with unit variance, started stationary
+        phi_eps = math.exp(-step_s / 3600.0 / scatter_hours)
+        eps[1:] *= math.sqrt(1 - phi_eps**2)
+        eps = lfilter([1.0], [1.0, -phi_eps], eps)
+    ssc_true = k * true_t**beta * np.exp(scatter * eps)
 
     # the probe: drifting gain, own noise, fouling spikes, saturation
     days_since_service = np.mod(hours / 24.0, service_days)

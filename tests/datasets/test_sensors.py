@@ -20,6 +20,28 @@ def test_rating_law_is_recovered_from_the_generated_record():
     assert np.all(np.isnan(rec.ssc[~s]))
 
 
+def test_scatter_is_independent_by_default_and_ar1_with_scatter_hours():
+    def log_scatter(rec):
+        return np.log(rec.ssc_true / (1.8 * rec.turbidity_true**1.15))
+
+    def lag_correlation(e, lag):
+        return np.corrcoef(e[:-lag], e[lag:])[0, 1]
+
+    default = make_turbidity_record(20_000, random_state=6)
+    explicit = make_turbidity_record(20_000, random_state=6, scatter_hours=0.0)
+    np.testing.assert_array_equal(default.ssc_true, explicit.ssc_true)
+    assert abs(lag_correlation(log_scatter(default), 1)) < 0.03
+    # 96 steps of 15 min = 24 h: correlation e^-1 one correlation time apart
+    slow = make_turbidity_record(20_000, random_state=6, scatter_hours=24.0)
+    e = log_scatter(slow)
+    assert np.std(e) == pytest.approx(0.2, rel=0.15)
+    assert lag_correlation(e, 96) == pytest.approx(np.exp(-1.0), abs=0.12)
+    assert lag_correlation(e, 1) > 0.95
+    # only the concentration changes: the river and the probe are the same draws
+    np.testing.assert_array_equal(slow.turbidity, default.turbidity)
+    np.testing.assert_array_equal(slow.turbidity_true, default.turbidity_true)
+
+
 def test_fault_free_probe_reads_the_truth_with_three_percent_noise():
     rec = make_turbidity_record(20_000, random_state=1, **FAULT_FREE)
     log_ratio = np.log(rec.turbidity / rec.turbidity_true)
@@ -99,6 +121,7 @@ def test_same_seed_same_record():
         (dict(k=-1.0), "k"),
         (dict(beta=np.nan), "beta"),
         (dict(scatter=-0.1), "scatter"),
+        (dict(scatter_hours=-1.0), "scatter_hours"),
         (dict(interval_minutes=0), "interval_minutes"),
         (dict(storm_peak_range=(10, 5)), "storm_peak_range"),
         (dict(storm_peak_range=(0, 5)), "storm_peak_range"),
