@@ -277,34 +277,6 @@ def test_record_is_safe_under_concurrent_writers(build):
     assert len(data) == 80
 
 
-def test_atomic_path_removes_only_dead_writers_temporaries(tmp_path):
-    import subprocess
-    import sys
-
-    target = tmp_path / "f.txt"
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    dead_tmp = tmp_path / f".f.txt.{int(dead.stdout)}.tmp"
-    dead_tmp.write_text("half")
-    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    try:
-        live_tmp = tmp_path / f".f.txt.{live.pid}.tmp"
-        live_tmp.write_text("writing")
-        other = tmp_path / ".g.txt.1.tmp"
-        other.write_text("not ours")
-        course.atomic_write_text(target, "done")
-        assert target.read_text() == "done"
-        assert not dead_tmp.exists()
-        assert live_tmp.exists() and other.exists()
-    finally:
-        live.kill()
-        live.wait()
-
-
 def test_env_flag_is_the_one_parser(monkeypatch):
     monkeypatch.setenv("DLIES_OFFLINE", "0")
     assert not course.offline()
