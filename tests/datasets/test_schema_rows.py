@@ -34,7 +34,16 @@ def test_never_replaces_a_file_it_did_not_write(tmp_path):
     write_schema_rows(ours, 20, random_state=0)  # its own file: replaced
     with h5py.File(ours, "r") as f:
         assert f[LABEL_KEY].shape == (20,)
-    with pytest.raises(IsADirectoryError):
+    with pytest.raises(ValueError, match="is a folder"):
         write_schema_rows(tmp_path, 10)
     with pytest.raises((TypeError, ValueError), match="n_rows"):
         write_schema_rows(tmp_path / "x.h5", 0)
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None, np.array([False])])
+def test_overwrite_must_be_a_bool(tmp_path, flag):
+    foreign = tmp_path / "mine.h5"
+    foreign.write_bytes(b"precious")
+    with pytest.raises((TypeError, ValueError), match="overwrite must be True or False"):
+        write_schema_rows(foreign, 10, overwrite=flag)
+    assert foreign.read_bytes() == b"precious"

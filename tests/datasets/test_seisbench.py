@@ -195,3 +195,60 @@ def test_save_then_load_round_trip_and_refuse_foreign_files(tmp_path):
         save_seisbench(data, foreign)
     save_seisbench(data, foreign, overwrite=True)
     assert len(load_seisbench(foreign)) == 7
+
+
+@pytest.fixture(scope="module")
+def small():
+    return make_seismograms(3, noise_fraction=0.0, random_state=1)
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None])
+def test_overwrite_must_be_a_bool(tmp_path, small, flag):
+    write_waveforms(tmp_path / "waveforms.hdf5", {"a": trace(10)})
+    before = (tmp_path / "waveforms.hdf5").read_bytes()
+    with pytest.raises((TypeError, ValueError), match="overwrite must be True or False"):
+        save_seisbench(small, tmp_path, overwrite=flag)
+    assert (tmp_path / "waveforms.hdf5").read_bytes() == before
+
+
+def test_an_edited_metadata_file_is_never_replaced(tmp_path, small):
+    save_seisbench(small, tmp_path)
+    meta = tmp_path / "metadata.csv"
+    meta.write_text(meta.read_text() + "my,own,row\n")  # edited by hand beside our waveforms
+    with pytest.raises(FileExistsError, match=r"metadata\.csv"):
+        save_seisbench(small, tmp_path)
+    assert meta.read_text().endswith("my,own,row\n")
+    (tmp_path / "waveforms.hdf5").unlink()
+    with pytest.raises(FileExistsError, match=r"metadata\.csv"):
+        save_seisbench(small, tmp_path)  # no mark vouches for it any more
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        ({"sampling_rate": 0.0}, "data must be"),
+        ({"sampling_rate": float("nan")}, "data must be"),
+        ({"waveforms": np.full((3, 50, 3), np.nan, np.float32)}, "NaN or infinite"),
+        ({"waveforms": np.ones((3, 50, 3), np.complex64)}, "dtype complex64"),
+    ],
+)
+def test_refuses_data_it_cannot_write_faithfully(tmp_path, small, change, match):
+    from dataclasses import replace
+
+    with pytest.raises(ValueError, match=match):
+        save_seisbench(replace(small, **change), tmp_path / "set")
+    assert not (tmp_path / "set").exists()
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"block_size": -1}, "block_size"),
+        ({"block_size": 0}, "block_size"),
+        ({"split": ["train"]}, "split holds 1 names for 3 traces"),
+    ],
+)
+def test_save_refuses_bad_arguments(tmp_path, small, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        save_seisbench(small, tmp_path / "set", **kwargs)
+    assert not (tmp_path / "set").exists()

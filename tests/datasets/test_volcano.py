@@ -92,7 +92,7 @@ def test_highpass_removes_the_microseism():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(n_samples=0), ValueError, "n_samples must be >= 1"),
+        (dict(n_samples=0), ValueError, "n_samples must be an integer >= 1"),
         (dict(n_samples=2.5), TypeError, "n_samples must be an integer"),
         (dict(n_samples=10, min_per_class=2), ValueError, "asks for 2 events per class"),
         (dict(n_samples=10, min_per_class=1.5), ValueError, "fraction must be in"),

@@ -18,14 +18,21 @@ from pathlib import Path
 
 import numpy as np
 
+from dlies._validate import Boolean, Integer, NewFile, RandomState, Real, validate_params
 from dlies.atomic import atomic_path
-from dlies.datasets._validate import check_n
 from dlies.datasets.devries.files import LABEL_KEY, STRESS_KEYS
 
 MARK = "dlies_schema_rows"
 _CHUNK = 1_000_000
 
 
+@validate_params(
+    path=NewFile(),
+    n_rows=Integer(min=1),
+    logit_offset=Real(),
+    random_state=RandomState(),
+    overwrite=Boolean(),
+)
 def write_schema_rows(
     path: str | os.PathLike,
     n_rows: int,
@@ -39,14 +46,11 @@ def write_schema_rows(
     Datasets: ``aftershocksyn`` (0.0/1.0) and ``stresses_full_{xx,yy,xy,xz,yz,zz}`` (Pa),
     1-D float64, written in chunks of a million rows (memory stays bounded) and atomically.
     An existing file is replaced only when it carries this function's mark (an HDF5 attribute)
-    or ``overwrite=True``.
+    or ``overwrite=True`` (True or False: a truthy ``"no"`` is refused).
     """
     import h5py
 
-    n_rows = check_n("n_rows", n_rows)
-    target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(f"{target}: is a folder; give write_schema_rows a file path")
+    target = path
     if target.exists() and not overwrite:
         try:
             with h5py.File(target, "r") as f:
