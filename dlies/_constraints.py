@@ -42,6 +42,8 @@ def shown(value: Any) -> str:
     """A short ``repr`` of ``value`` for messages (long strings and arrays cut)."""
     if isinstance(value, np.ndarray) and value.size > 6:
         return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, os.PathLike) and len(str(value)) <= MAX_PATH_BYTES:
+        return repr(str(value))  # a file is named in full
     return _REPR.repr(value)
 
 
@@ -308,7 +310,7 @@ class Array(Constraint):
     (``"int"``), finite unless ``finite=False``, with ``ndim`` among the given ones and at
     least ``min_size`` elements; returned as a NumPy array (not copied when it is one)."""
 
-    _KINDS = {"real": "fiub", "int": "iub", "bool": "b"}
+    _KINDS = {"real": "fiu", "int": "iu", "bool": "b"}
 
     def __init__(
         self,
@@ -388,12 +390,17 @@ class RegularFile(Path_):
         except FileNotFoundError:
             raise FileNotFoundError(f"{name}: no such file: {path}") from None
         except OSError as exc:
-            raise ParameterError(f"{name}: {path} cannot be read: {exc}") from None
+            raise ParameterError(
+                f"{name}: {path} cannot be read: {exc}", type_matched=True
+            ) from None
         if stat.S_ISDIR(mode):
-            raise ParameterError(f"{name}: {path} is a folder, not a file{self.hint}")
+            raise ParameterError(
+                f"{name}: {path} is a folder, not a file{self.hint}", type_matched=True
+            )
         if not stat.S_ISREG(mode):
             raise ParameterError(
-                f"{name}: {path} is not a regular file (a FIFO, socket or device){self.hint}"
+                f"{name}: {path} is not a regular file (a FIFO, socket or device){self.hint}",
+                type_matched=True,
             )
         return path
 
@@ -411,7 +418,7 @@ class Folder(Path_):
         if self.must_exist and not path.exists():
             raise FileNotFoundError(f"{name}: no such folder: {path}")
         if path.exists() and not path.is_dir():
-            raise ParameterError(f"{name}: {path} is not a folder")
+            raise ParameterError(f"{name}: {path} is not a folder", type_matched=True)
         return path
 
 
@@ -423,9 +430,9 @@ class NewFile(Path_):
     def check(self, name: str, value: Any) -> Path:
         path = super().check(name, value)
         if path.is_dir():
-            raise ParameterError(f"{name}: {path} is a folder; give a file path")
+            raise ParameterError(f"{name}: {path} is a folder; give a file path", type_matched=True)
         if path.exists() and not path.is_file():
-            raise ParameterError(f"{name}: {path} is not a regular file")
+            raise ParameterError(f"{name}: {path} is not a regular file", type_matched=True)
         return path
 
 
@@ -449,8 +456,8 @@ class AnyOf(Constraint):
                 return option.check(name, value)
             except ParameterError as exc:
                 errors.append(exc)
-        if len(errors) == 1 and not self.allow_none:
-            raise errors[0]
+        if len(errors) == 1 and (errors[0].type_matched or not self.allow_none):
+            raise errors[0]  # the value had the one accepted type: its own message
         matched = [e for e in errors if e.type_matched]
         if matched:  # the value had the right type for one of them: that error says most
             raise matched[0]

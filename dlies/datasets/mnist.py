@@ -31,14 +31,14 @@ from __future__ import annotations
 import functools
 import os
 import socket
-import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from dlies import course
-from dlies.datasets._validate import check_nonnegative
+from dlies._validate import Array, Boolean, Options, RandomState, Real, RegularFile, validate_params
+from dlies.datasets._files import LIBRARY_ERRORS, check_npz_member
 
 SOURCES: tuple[str, ...] = ("auto", "keras", "bundled")
 
@@ -148,6 +148,7 @@ def _checked(raw: dict[str, np.ndarray], where: str) -> Split:
     return (out["x_train"], out["y_train"]), (out["x_test"], out["y_test"])
 
 
+@validate_params(path=RegularFile())
 def read_mnist_npz(path: str | os.PathLike) -> Split:
     """Read and check an MNIST file in the Keras layout.
 
@@ -167,16 +168,12 @@ def read_mnist_npz(path: str | os.PathLike) -> Split:
     FileNotFoundError
         If ``path`` does not exist.
     ValueError
-        If ``path`` is a directory, a single ``.npy`` array, a corrupt or truncated archive,
-        or lacks a key, or a key holds pickled objects or malformed arrays; the message names
-        the file and the key, and chains the library's exception.
+        If ``path`` is a directory, a FIFO or a device (refused before opening), a single
+        ``.npy`` array, a corrupt or truncated archive, or lacks a key, or a key holds
+        pickled objects, malformed arrays or a header declaring more bytes than it holds;
+        the message names the file and the key, and chains the library's exception.
     """
-    path = Path(path)
     where = f"MNIST file {path}"
-    if not path.exists():
-        raise FileNotFoundError(f"{where} does not exist")
-    if path.is_dir():
-        raise ValueError(f"{where} is a directory; expected an .npz file")
     key = None
     try:
         f = np.load(path, allow_pickle=False)
@@ -191,14 +188,16 @@ def read_mnist_npz(path: str | os.PathLike) -> Split:
                 )
             raw = {}
             for key in NPZ_KEYS:
+                check_npz_member(f, key, where)
                 raw[key] = f[key]
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile) as exc:
+    except LIBRARY_ERRORS as exc:
         if isinstance(exc, ValueError) and str(exc).startswith(where):
             raise
         what = f"key {key!r}" if key else "the archive"
+        detail = "not enough memory" if isinstance(exc, MemoryError) else exc
         raise ValueError(
-            f"{where}: cannot read {what} ({type(exc).__name__}: {exc}); the file is corrupt, "
-            "truncated or not a Keras mnist.npz: replace it or pass another path"
+            f"{where}: cannot read {what} ({type(exc).__name__}: {detail}); the file is "
+            "corrupt, truncated or not a Keras mnist.npz: replace it or pass another path"
         ) from exc
     return _checked(raw, where)
 
@@ -276,6 +275,7 @@ def _sizes(data: Split) -> str:
     return f"{len(x_train)} train / {len(x_test)} test digits, 28x28"
 
 
+@validate_params(source=Options(*SOURCES), path=(None, RegularFile()), verbose=Boolean())
 def load_mnist(
     *,
     source: str = "auto",
@@ -315,10 +315,6 @@ def load_mnist(
     >>> x_train.shape, x_test.shape
     ((4000, 28, 28), (1000, 28, 28))
     """
-    if not isinstance(source, str):
-        raise TypeError(f"load_mnist: source must be a string, one of {SOURCES}, got {source!r}")
-    if source not in SOURCES:
-        raise ValueError(f"load_mnist: source must be one of {SOURCES}, got {source!r}")
     if path is not None and source == "bundled":
         raise ValueError("load_mnist: path cannot be combined with source='bundled'")
 
@@ -352,6 +348,7 @@ def load_mnist(
 
 
 # --------------------------------------------------------------------------- noisy MNIST
+@validate_params(x=Array("real"), factor=Real(min=0), random_state=RandomState(), clip=Boolean())
 def add_noise(
     x: np.ndarray,
     *,
@@ -381,12 +378,7 @@ def add_noise(
         is never modified. ``TypeError`` for a non-numeric ``x``, ``ValueError`` for a bad
         ``factor``, non-finite ``x``, or ``x`` outside [0, 1] with ``clip`` (unscaled 0–255).
     """
-    arr = np.asarray(x)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"add_noise: x must be a numeric array, got dtype {arr.dtype}")
-    f = check_nonnegative("add_noise: factor", factor)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("add_noise: x holds non-finite values")
+    arr, f = x, factor
     if clip and arr.size and (arr.min() < 0 or arr.max() > 1):
         raise ValueError(
             f"add_noise: x must be scaled to [0, 1] when clip=True, got values in "

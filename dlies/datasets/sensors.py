@@ -56,6 +56,7 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import lfilter
 
+from dlies._validate import Checked, RegularFile, String, validate_params
 from dlies.datasets._validate import check_n, check_nonnegative, check_range
 
 #: Strings read as a missing value (an empty cell included), compared case-insensitively.
@@ -275,8 +276,8 @@ def make_turbidity_record(
 
 
 # --------------------------------------------------------------------------- the real layout
-def _parse_time(text: str, where: str) -> np.datetime64:
-    """An ISO 8601 time; one with a UTC offset is converted to UTC."""
+def _parse_time(text: str, where: str) -> tuple[np.datetime64, bool]:
+    """An ISO 8601 time (one with a UTC offset converted to UTC) and whether it had one."""
     try:
         stamp = datetime.fromisoformat(text.strip())
     except ValueError as exc:
@@ -284,13 +285,14 @@ def _parse_time(text: str, where: str) -> np.datetime64:
             f"{where}: cannot read the time {text!r}; expected ISO 8601, e.g. "
             f"2024-05-01T12:15:00 or 2024-05-01 12:15:00+02:00"
         ) from exc
-    if stamp.tzinfo is not None:
+    zoned = stamp.tzinfo is not None
+    if zoned:
         stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-    return np.datetime64(stamp, "s")
+    return np.datetime64(stamp, "s"), zoned
 
 
 def _parse_value(text: str, where: str) -> float:
-    """A finite number, or NaN for a missing value (see :data:`MISSING`)."""
+    """A finite number >= 0, or NaN for a missing value (see :data:`MISSING`)."""
     text = text.strip()
     if text.lower() in MISSING:
         return math.nan
@@ -300,9 +302,27 @@ def _parse_value(text: str, where: str) -> float:
         raise ValueError(f"{where}: {text!r} is not a number") from exc
     if not math.isfinite(value):
         raise ValueError(f"{where}: {text!r} is not a finite number")
+    if value < 0:
+        raise ValueError(f"{where}: {text!r} is negative (turbidity and SSC are >= 0)")
     return value
 
 
+def _delimiter(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("")
+    if len(value) != 1 or value in '"\r\n':
+        raise ValueError("")
+    return value
+
+
+@validate_params(
+    path=RegularFile(),
+    time_column=String(200),
+    turbidity_column=String(200),
+    ssc_column=String(200),
+    delimiter=Checked(_delimiter, "one character, not a quote or a line break"),
+    comment=(None, String(20)),
+)
 def load_sensor_csv(
     path: str | PathLike,
     *,
@@ -316,9 +336,11 @@ def load_sensor_csv(
 
     The first line that is neither blank nor a comment is the header. Column names are
     matched without regard to case or surrounding spaces; other columns are ignored. Each
-    row is one time step: the time in ISO 8601 (a UTC offset, if any, is converted to UTC),
-    the turbidity reading (FNU or NTU) and the SSC of a water sample (mg/L), left empty (or
-    ``NA``, ``nan``, …, see :data:`MISSING`) between samples. No unit is converted.
+    row is one time step: the time in ISO 8601 (with a UTC offset on every row, converted to
+    UTC, or on none), the turbidity reading (FNU or NTU) and the SSC of a water sample (mg/L),
+    left empty (or ``NA``, ``nan``, …, see :data:`MISSING`) between samples; both >= 0. A row
+    with more fields than the header (a decimal comma, an unquoted delimiter) is refused. No
+    unit is converted.
 
     Parameters
     ----------
@@ -338,17 +360,19 @@ def load_sensor_csv(
     ------
     ValueError
         Naming the file, and the column and line where it applies: no header or no data
-        rows, a missing column, a short row, an unparsable time, a value that is not a
-        finite number, times that do not increase, an undecodable file.
-    OSError
-        The file cannot be opened.
+        rows, a missing column, a short or long row, an unparsable time, times with and
+        without a UTC offset, a value that is not a finite number >= 0, times that do not
+        increase, an undecodable file; a path that is not a regular file (a folder, a FIFO,
+        a device) before anything is opened.
+    FileNotFoundError
+        The file does not exist.
     """
-    path = Path(path)
     wanted = {"time": time_column, "turbidity": turbidity_column, "ssc": ssc_column}
     times: list[np.datetime64] = []
     lines: list[int] = []
     turbidity: list[float] = []
     ssc: list[float] = []
+    zones: set[bool] = set()
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             rows = csv.reader(handle, delimiter=delimiter)
@@ -359,15 +383,27 @@ def load_sensor_csv(
                 if comment and row[0].lstrip().startswith(comment):
                     continue
                 if index is None:
-                    index = _header_index(row, wanted, path)
+                    index, width = _header_index(row, wanted, path), len(row)
                     continue
                 line = f"{path}, line {rows.line_num}"
-                if len(row) <= max(index.values()):
+                if len(row) <= max(index.values()) or len(row) > width:
                     raise ValueError(
-                        f"{line}: {len(row)} fields, the header has at least "
-                        f"{max(index.values()) + 1}"
+                        f"{line}: {len(row)} fields, the header has "
+                        + (
+                            f"{width} (a decimal comma or an unquoted delimiter?)"
+                            if len(row) > width
+                            else f"at least {max(index.values()) + 1}"
+                        )
                     )
-                times.append(_parse_time(row[index["time"]], f"{line}, column {time_column!r}"))
+                where = f"{line}, column {time_column!r}"
+                stamp, zoned = _parse_time(row[index["time"]], where)
+                zones.add(zoned)
+                if len(zones) > 1:
+                    raise ValueError(
+                        f"{where}: times with and without a UTC offset are mixed; give every "
+                        "time an offset, or none"
+                    )
+                times.append(stamp)
                 lines.append(rows.line_num)
                 turbidity.append(
                     _parse_value(row[index["turbidity"]], f"{line}, column {turbidity_column!r}")

@@ -278,6 +278,7 @@ def test_bad_source_type(bad):
 
 
 def test_path_with_bundled_rejected(tmp_path):
+    (tmp_path / "x.npz").write_bytes(b"")
     with pytest.raises(ValueError, match="path"):
         load_mnist(source="bundled", path=tmp_path / "x.npz")
 
@@ -509,7 +510,60 @@ def test_add_noise_bad_inputs():
         add_noise(np.array(["a", "b"]))
     with pytest.raises(TypeError, match="x"):
         add_noise(np.array([True, False]))
-    with pytest.raises(ValueError, match="non-finite"):
+    with pytest.raises(ValueError, match="x must be .* got .*NaN or infinite"):
         add_noise(np.array([0.1, np.nan]))
-    with pytest.raises(TypeError):  # NumPy's own message
-        add_noise(np.zeros(3), random_state="seed")
+    for seed in ("seed", True, -1, 1.5):
+        with pytest.raises((TypeError, ValueError), match="add_noise: random_state must be"):
+            add_noise(np.zeros(3), random_state=seed)
+
+
+# --------------------------------------------------------------------------- files that block
+def _fifo(path):
+    import os
+
+    os.mkfifo(path)
+    return path
+
+
+def test_a_fifo_as_path_is_refused_without_blocking(tmp_path):
+    from _guards import finishes
+
+    outcome, kind, message = finishes(load_mnist, path=_fifo(tmp_path / "mnist.npz"), seconds=20)
+    assert outcome == "raised" and "ValueError" in kind, message
+    assert "mnist.npz" in message and "not a regular file" in message
+
+
+def test_a_fifo_as_the_cached_file_is_refused_without_blocking(tmp_path, monkeypatch):
+    from _guards import finishes
+
+    monkeypatch.setenv("DLIES_DATA", str(tmp_path))
+    monkeypatch.setenv("DLIES_QUICK", "0")
+    _fifo(tmp_path / "mnist.npz")
+    outcome, kind, message = finishes(load_mnist, seconds=20)
+    assert outcome == "raised" and "ValueError" in kind, message
+    assert str(tmp_path / "mnist.npz") in message
+
+
+def test_a_header_claiming_a_billion_images_is_refused_naming_the_key(tmp_path):
+    import zipfile
+
+    good = tmp_path / "good.npz"
+    images = np.zeros((2, 28, 28), np.uint8)
+    np.savez(
+        good,
+        x_train=images,
+        y_train=np.zeros(2, np.int64),
+        x_test=images,
+        y_test=np.zeros(2, np.int64),
+    )
+    liar = tmp_path / "liar.npz"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(liar, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "x_train.npy":
+                data = data.replace(b"(2, 28, 28)", b"(1000000000, 28, 28)"[: len(data)], 1)
+                head = data[:128].replace(b"(1000000000, 28, 28)", b"(1000000000,28,28)")
+                data = head + data[128:]
+            dst.writestr(info.filename, data)
+    with pytest.raises(ValueError, match=r"liar\.npz.*'x_train'.*declares shape"):
+        load_mnist(path=liar)

@@ -151,7 +151,7 @@ Time , Turbidity, SSC ,operator
 
 2024-05-01T00:30:00,NA,,cd
 2024-05-01 00:45:00,250,nan,cd
-2024-05-01T03:00:00+02:00,300.5,610,cd
+2024-05-01T01:00:00,300.5,610,cd
 """
 
 
@@ -166,7 +166,7 @@ def test_loader_reads_the_layout(tmp_path):
     assert len(rec) == 5 and rec.turbidity_true is None and rec.spike is None
     assert rec.time[0] == np.datetime64("2024-05-01T00:00:00")
     assert rec.time[3] == np.datetime64("2024-05-01T00:45:00")
-    assert rec.time[4] == np.datetime64("2024-05-01T01:00:00")  # +02:00 converted to UTC
+    assert rec.time[4] == np.datetime64("2024-05-01T01:00:00")
     np.testing.assert_array_equal(rec.turbidity, [12.5, 13.0, np.nan, 250.0, 300.5])
     np.testing.assert_array_equal(rec.ssc, [np.nan, 25.1, np.nan, np.nan, 610.0])
     np.testing.assert_array_equal(rec.sampled, [False, True, False, False, True])
@@ -202,6 +202,13 @@ def test_loader_options_bom_and_delimiter(tmp_path):
         ("time,turbidity,ssc\n01/02/2024 10:00,1,2\n", r"line 2, column 'time'.*ISO 8601"),
         ("time,turbidity,ssc\n,1,2\n", r"line 2, column 'time'"),
         ("time,turbidity,ssc\n2024-01-01T00:00,1\n", r"line 2: 2 fields"),
+        ("time,turbidity,ssc\n2024-01-01T00:00,1,5,2\n", r"line 2: 4 fields, the header has 3"),
+        ("time,turbidity,ssc\n2024-01-01T00:00,-1,\n", r"line 2, column 'turbidity'.*negative"),
+        ("time,turbidity,ssc\n2024-01-01T00:00,1,-2\n", r"line 2, column 'ssc'.*negative"),
+        (
+            "time,turbidity,ssc\n2024-01-01T00:00,1,\n2024-01-01T02:00+02:00,1,\n",
+            r"line 3, column 'time': times with and without a UTC offset",
+        ),
         (
             "time,turbidity,ssc\n2024-01-01T01:00,1,\n2024-01-01T00:00,1,\n",
             r"line 3, column 'time': times must increase",
@@ -237,3 +244,41 @@ def test_loader_reads_what_the_generator_would_write(tmp_path):
     np.testing.assert_array_equal(back.time, rec.time)
     np.testing.assert_array_equal(back.turbidity, rec.turbidity)
     np.testing.assert_array_equal(back.ssc, rec.ssc)
+
+
+def test_loader_converts_offsets_to_utc(tmp_path):
+    text = "time,turbidity,ssc\n2024-05-01T02:45:00+02:00,1,\n2024-05-01T01:00:00Z,2,3\n"
+    rec = load_sensor_csv(write(tmp_path, text))
+    assert rec.time.tolist() == [
+        np.datetime64("2024-05-01T00:45:00"),
+        np.datetime64("2024-05-01T01:00:00"),
+    ]
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero", "folder"])
+def test_loader_refuses_what_is_not_a_regular_file_without_blocking(tmp_path, special):
+    import os
+
+    from _guards import finishes
+
+    path = {"fifo": tmp_path / "sensor.csv", "/dev/zero": "/dev/zero", "folder": tmp_path}[special]
+    if special == "fifo":
+        os.mkfifo(path)
+    outcome, kind, message = finishes(load_sensor_csv, path, seconds=20)
+    assert outcome == "raised" and "ValueError" in kind, message
+    assert str(path) in message and ("not a regular file" in message or "folder" in message)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"delimiter": ";;"}, "delimiter must be one character"),
+        ({"delimiter": 1}, "delimiter must be one character"),
+        ({"comment": 3}, "comment must be None or a non-empty string"),
+        ({"time_column": ""}, "time_column must be a non-empty string"),
+        ({"ssc_column": None}, "ssc_column must be a non-empty string"),
+    ],
+)
+def test_loader_arguments_are_named(tmp_path, kwargs, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        load_sensor_csv(write(tmp_path, GOOD), **kwargs)
