@@ -35,8 +35,8 @@ NAME = re.compile(
 )
 COLUMNS = (
     "trace_name", "station_network_code", "station_code", "trace_channel",
-    "trace_start_time", "trace_sampling_rate_hz", "trace_p_arrival_sample",
-    "trace_s_arrival_sample", "trace_components", "source_file", "source_sha256",
+    "trace_start_time", "trace_sampling_rate_hz", "trace_P_arrival_sample",
+    "trace_S_arrival_sample", "trace_components", "source_file", "source_sha256",
 )  # fmt: skip
 
 
@@ -98,8 +98,8 @@ def build_picks(phasenet: Path) -> None:
                 "trace_start_time": f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}."
                                     f"{t[14:16]}",
                 "trace_sampling_rate_hz": 100.0,
-                "trace_p_arrival_sample": int(row["itp"]),
-                "trace_s_arrival_sample": int(row["its"]),
+                "trace_P_arrival_sample": int(row["itp"]),
+                "trace_S_arrival_sample": int(row["its"]),
                 "trace_components": "".join(c for c in "ZNE" if c in real),
                 "source_file": f"dataset/waveform_train/{row['fname']}",
                 "source_sha256": sha256(raw),

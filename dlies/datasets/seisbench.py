@@ -65,9 +65,10 @@ def load_seisbench(
     *,
     split: str | None = None,
     samples: int | None = None,
-    p_offset: int | None = None,
+    p_offset: int | tuple[int, int] | None = None,
     limit: int | None = None,
     sampling_rate: float | None = None,
+    random_state: int | np.random.Generator | None = None,
 ) -> Seismograms:
     """Read a SeisBench data set into :class:`~dlies.datasets.Seismograms` (Z, N, E).
 
@@ -80,15 +81,19 @@ def load_seisbench(
     samples : int, optional
         Window length: traces are cut (or zero-padded) to it. Without it every trace must
         have the same length.
-    p_offset : int, optional
+    p_offset : int or (int, int), optional
         Start each window ``p_offset`` samples before the trace's P pick (at 0 without one),
-        as PhaseNet's training windows do; needs ``samples``.
+        as PhaseNet's training windows do; needs ``samples``. A pair ``(low, high)`` draws
+        each window's offset uniformly from ``low`` to ``high`` inclusive (with
+        ``random_state``), so that P is not always at the same sample.
     limit : int, optional
         Read at most this many traces (after ``split``), in file order.
     sampling_rate : float, optional
         Resample every trace to this rate (Hz; polyphase, anti-aliased) and scale its picks;
         ``samples`` and ``p_offset`` then count samples at this rate. Without it all traces
         must share one rate.
+    random_state : int or Generator, optional
+        Seeds the offsets drawn when ``p_offset`` is a range.
 
     Returns
     -------
@@ -97,7 +102,10 @@ def load_seisbench(
         ``distance_km`` from ``path_ep_distance_km`` or ``source_distance_km``,
         ``back_azimuth_deg`` from ``path_back_azimuth_deg`` or ``back_azimuth_deg``,
         ``depth_km``, ``magnitude`` and ``snr_db`` from ``source_depth_km``,
-        ``source_magnitude``, ``trace_snr_db`` (NaN when absent).
+        ``source_magnitude``, ``trace_snr_db`` (NaN when absent); ``trace_name``,
+        ``network`` and ``station`` from ``trace_name``, ``station_network_code`` and
+        ``station_code`` ("" when absent); ``components``: the components the trace really
+        holds (those not identically zero), e.g. ``"Z"`` for a vertical-only record.
 
     Raises
     ------
@@ -114,15 +122,15 @@ def load_seisbench(
         raise FileNotFoundError(f"{folder}: not a folder (a SeisBench data set is a folder)")
     if p_offset is not None and samples is None:
         raise ValueError("load_seisbench: p_offset needs samples (the window length)")
+    offsets = _offset_range(p_offset)
     waves, meta, rates = [], defaultdict(list), set()
     for chunk in chunks(folder):
         meta_path, wave_path = folder / f"metadata{chunk}.csv", folder / f"waveforms{chunk}.hdf5"
         for p in (meta_path, wave_path):
             if not p.is_file():
                 raise FileNotFoundError(f"{p}: missing (chunk {chunk!r} of {folder})")
-        rows, pick_columns = read_rows(meta_path, split)
-        if limit is not None:
-            rows = rows[: max(0, limit - len(waves))]
+        left = None if limit is None else max(0, limit - len(waves))
+        rows, pick_columns = read_rows(meta_path, split, left)
         if not rows:
             continue
         try:
@@ -133,17 +141,15 @@ def load_seisbench(
             fmt = data_format(h5, wave_path)
             if "data" not in h5:
                 raise ValueError(f"{wave_path}: no 'data' group")
-            cached: tuple[str, np.ndarray] | None = None  # the last block read
+            blocks = _BlockCache(h5["data"])  # interleaved traces: each block read once
             for row in rows:
                 name = row["trace_name"]
                 block, _, where = name.partition("$")
                 if block not in h5["data"]:
                     raise ValueError(f"{wave_path}: trace {name!r} not found (no data/{block})")
                 if where:
-                    if cached is None or cached[0] != block:
-                        cached = (block, h5["data"][block][()])
                     try:
-                        trace = cached[1][parse_slice(where, name, wave_path)]
+                        trace = blocks[block][parse_slice(where, name, wave_path)]
                     except IndexError as exc:
                         raise ValueError(f"{wave_path}: trace {name!r}: {exc}") from exc
                 else:
@@ -186,11 +192,56 @@ def load_seisbench(
                 meta["magnitude"].append(first_of(row, ("source_magnitude",)))
                 meta["baz"].append(first_of(row, ("path_back_azimuth_deg", "back_azimuth_deg")))
                 meta["snr"].append(first_of(row, ("trace_snr_db", "trace_Z_snr_db")))
+                meta["trace_name"].append(name)
+                meta["network"].append((row.get("station_network_code") or "").strip())
+                meta["station"].append((row.get("station_code") or "").strip())
+                meta["components"].append(
+                    "".join(
+                        c for c, k in zip(COMPONENTS, np.any(trace != 0, axis=0), strict=True) if k
+                    )
+                )
     if not waves:
         raise ValueError(f"{folder}: no traces" + (f" in split {split!r}" if split else ""))
     if len(rates) > 1:
         raise ValueError(f"{folder}: mixed sampling rates {sorted(rates)} Hz; resample first")
-    return _windows(folder, waves, meta, rates.pop(), samples, p_offset)
+    rng = np.random.default_rng(random_state)
+    starts = None if offsets is None else rng.integers(offsets[0], offsets[1] + 1, len(waves))
+    return _windows(folder, waves, meta, rates.pop(), samples, starts)
+
+
+def _offset_range(p_offset) -> tuple[int, int] | None:
+    """``p_offset`` as an inclusive (low, high) range of whole, non-negative samples."""
+    if p_offset is None:
+        return None
+    pair = p_offset if isinstance(p_offset, tuple | list) else (p_offset, p_offset)
+    ok = len(pair) == 2 and all(
+        isinstance(v, int | np.integer) and not isinstance(v, bool) and v >= 0 for v in pair
+    )
+    if not ok or pair[0] > pair[1]:
+        raise ValueError(
+            f"load_seisbench: p_offset must be a whole number of samples >= 0 or a pair "
+            f"(low, high) with 0 <= low <= high, got {p_offset!r}"
+        )
+    return int(pair[0]), int(pair[1])
+
+
+class _BlockCache:
+    """Trace blocks read from an HDF5 ``data`` group, kept while they fit in 512 MiB."""
+
+    BUDGET = 512 << 20
+
+    def __init__(self, group) -> None:
+        self.group, self.blocks = group, {}
+
+    def __getitem__(self, block: str) -> np.ndarray:
+        if block not in self.blocks:
+            array = self.group[block][()]
+            while self.blocks and sum(b.nbytes for b in self.blocks.values()) + array.nbytes > (
+                self.BUDGET
+            ):
+                self.blocks.pop(next(iter(self.blocks)))  # the oldest first
+            self.blocks[block] = array
+        return self.blocks[block]
 
 
 def _resample(trace: np.ndarray, rate: float, target: float) -> np.ndarray:
@@ -204,7 +255,7 @@ def _resample(trace: np.ndarray, rate: float, target: float) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def _windows(folder, waves, meta, rate, samples, p_offset) -> Seismograms:
+def _windows(folder, waves, meta, rate, samples, offsets) -> Seismograms:
     lengths = {len(w) for w in waves}
     if samples is None:
         if len(lengths) > 1:
@@ -217,8 +268,8 @@ def _windows(folder, waves, meta, rate, samples, p_offset) -> Seismograms:
     p_idx, s_idx = np.full(len(waves), -1), np.full(len(waves), -1)
     for i, w in enumerate(waves):
         start = 0
-        if p_offset is not None and np.isfinite(p_all[i]):
-            start = max(0, int(round(p_all[i])) - p_offset)
+        if offsets is not None and np.isfinite(p_all[i]):
+            start = max(0, int(round(p_all[i])) - int(offsets[i]))
         piece = w[start : start + samples]
         out[i, : len(piece)] = piece
         for picks, idx in ((p_all, p_idx), (s_all, s_idx)):
@@ -234,6 +285,8 @@ def _windows(folder, waves, meta, rate, samples, p_offset) -> Seismograms:
         back_azimuth_deg=np.array(meta["baz"]),
         sampling_rate=float(rate),
         snr_db=np.array(meta["snr"]),
+        **{k: np.array(meta[k], dtype=str) for k in ("trace_name", "network", "station")},
+        components=np.array(meta["components"], dtype=str),
     )
 
 

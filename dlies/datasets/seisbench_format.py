@@ -113,24 +113,46 @@ def pick_samples(row: dict, columns: list[tuple[str, str]]) -> tuple[float, floa
     return best["P"], best["S"]
 
 
-def read_rows(path: Path, split: str | None) -> tuple[list[dict], list[tuple[str, str]]]:
-    """The metadata rows (of ``split``) and the (column, phase) pairs that hold picks."""
+def pick_phase(column: str) -> str | None:
+    """ "P" or "S" for a pick column of a first-arriving P or S phase, else None.
+
+    The phase is read from the whole column name: ``trace_P_arrival_sample``,
+    ``trace_Pg_arrival_sample``, ``trace_Sn_arrival_sample`` (upper-case P or S first) and the
+    generic ``trace_p_arrival_sample``/``trace_s_arrival_sample`` count; depth phases such as
+    ``sP`` or ``pP`` (a lower-case letter before the phase) do not.
+    """
+    m = _PICK_COLUMN.match(column)
+    if not m:
+        return None
+    phase = m.group(1)
+    if phase[0] in "PS":
+        return phase[0]
+    return phase.upper() if phase in ("p", "s") else None
+
+
+def read_rows(
+    path: Path, split: str | None, limit: int | None = None
+) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The metadata rows (of ``split``, at most ``limit``) and the (column, phase) pairs that
+    hold picks. Rows are filtered while the file is read, so a large metadata file is never
+    held whole when ``split`` or ``limit`` select a part of it."""
+    rows = []
     try:
-        with path.open(newline="", encoding="utf-8") as fh:
+        with path.open(newline="", encoding="utf-8-sig") as fh:  # -sig: Excel's byte-order mark
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
-            rows = list(reader)
+            if "trace_name" not in header:
+                raise ValueError(f"{path}: no 'trace_name' column (columns: {', '.join(header)})")
+            if split is not None and "split" not in header:
+                raise ValueError(
+                    f"{path}: split={split!r} asked for, but there is no 'split' column"
+                )
+            for row in reader:
+                if limit is not None and len(rows) >= limit:
+                    break
+                if split is None or (row.get("split") or "").strip() == split:
+                    rows.append(row)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ValueError(f"{path}: cannot read the metadata: {exc}") from exc
-    if "trace_name" not in header:
-        raise ValueError(f"{path}: no 'trace_name' column (columns: {', '.join(header)})")
-    if split is not None:
-        if "split" not in header:
-            raise ValueError(f"{path}: split={split!r} asked for, but there is no 'split' column")
-        rows = [r for r in rows if (r.get("split") or "").strip() == split]
-    columns = []
-    for name in header:
-        m = _PICK_COLUMN.match(name)
-        if m and m.group(1)[:1].upper() in "PS":
-            columns.append((name, m.group(1)[:1].upper()))
+    columns = [(name, phase) for name in header if (phase := pick_phase(name))]
     return rows, columns

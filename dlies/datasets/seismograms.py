@@ -69,6 +69,11 @@ class Seismograms:
     snr_db : numpy.ndarray
         (n,) float, signal-to-noise ratio in dB (definition in the module docstring for
         synthetic data; the data set's own for loaded data); NaN for noise windows.
+    trace_name, network, station, components : numpy.ndarray or None
+        (n,) str, for windows read from a data set (:func:`~dlies.datasets.load_seisbench`):
+        the trace's name, network and station codes ("" when unknown), and the components it
+        really recorded (e.g. ``"ZNE"``, or ``"Z"`` for a vertical-only record whose N and E
+        rows are zeros). ``None`` for generated windows.
     """
 
     waveforms: np.ndarray
@@ -80,6 +85,10 @@ class Seismograms:
     back_azimuth_deg: np.ndarray
     sampling_rate: float
     snr_db: np.ndarray
+    trace_name: np.ndarray | None = None
+    network: np.ndarray | None = None
+    station: np.ndarray | None = None
+    components: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.waveforms)
@@ -102,23 +111,23 @@ class Seismograms:
         shapes = {(p.sampling_rate, p.waveforms.shape[1:]) for p in parts}
         if len(shapes) > 1:
             raise ValueError(f"Seismograms.concatenate: mixed rates or window shapes {shapes}")
-        return cls(
-            **{
-                f.name: parts[0].sampling_rate
-                if f.name == "sampling_rate"
-                else np.concatenate([getattr(p, f.name) for p in parts])
-                for f in fields(cls)
-            }
-        )
+        kwargs = {}
+        for f in fields(cls):
+            values = [getattr(p, f.name) for p in parts]
+            if f.name == "sampling_rate":
+                kwargs[f.name] = parts[0].sampling_rate
+            elif any(v is None for v in values):  # optional fields some parts lack
+                kwargs[f.name] = None
+            else:
+                kwargs[f.name] = np.concatenate(values)
+        return cls(**kwargs)
 
     def subset(self, index) -> Seismograms:
         """The windows selected by ``index`` (a slice, integer array or boolean mask)."""
-        kwargs = {
-            f.name: getattr(self, f.name)
-            if f.name == "sampling_rate"
-            else getattr(self, f.name)[index]
-            for f in fields(self)
-        }
+        kwargs = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            kwargs[f.name] = value if f.name == "sampling_rate" or value is None else value[index]
         return Seismograms(**kwargs)
 
 

@@ -33,7 +33,8 @@ def test_phasenet_records_load_with_their_picks():
     s_minus_p = (data.s_index - data.p_index) / data.sampling_rate
     assert s_minus_p.min() == pytest.approx(0.36) and s_minus_p.max() == pytest.approx(12.85)
     single = np.array([r["trace_components"] == "Z" for r in rows])
-    assert single.sum() == 39
+    assert single.sum() == 39 and list(data.components) == [r["trace_components"] for r in rows]
+    assert list(data.station) == [r["station_code"] for r in rows]
     assert not np.any(data.waveforms[single][:, :, 1:]), "single-component records: N, E zero"
     assert np.all(np.abs(data.waveforms[~single]).max(axis=1) > 0)
     assert {r["station_network_code"] for r in rows} == set("NC BK CI BG NN NP PB PG TA".split())

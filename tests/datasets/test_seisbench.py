@@ -252,3 +252,81 @@ def test_save_refuses_bad_arguments(tmp_path, small, kwargs, match):
     with pytest.raises(ValueError, match=match):
         save_seisbench(small, tmp_path / "set", **kwargs)
     assert not (tmp_path / "set").exists()
+
+
+def test_phases_by_column_name_not_first_letter(tmp_path):
+    write_waveforms(tmp_path / "waveforms.hdf5", {"ev": trace(500)})
+    write_metadata(
+        tmp_path / "metadata.csv",
+        [{"trace_name": "ev", "trace_P_arrival_sample": "100", "trace_sP_arrival_sample": "150",
+          "trace_Sn_arrival_sample": "300", "trace_pP_arrival_sample": "90"}],
+    )  # fmt: skip
+    data = load_seisbench(tmp_path)
+    assert (data.p_index[0], data.s_index[0]) == (100, 300), "sP and pP are depth phases"
+
+
+def test_trace_names_stations_and_real_components(tmp_path):
+    vertical_only = trace(500)
+    vertical_only[1:] = 0  # rows Z, N, E: N and E zero
+    write_waveforms(tmp_path / "waveforms.hdf5", {"a": trace(500), "b": vertical_only})
+    write_metadata(
+        tmp_path / "metadata.csv",
+        [{"trace_name": "a", "station_network_code": "NC", "station_code": "MEM"},
+         {"trace_name": "b", "station_network_code": "", "station_code": " KW1 "}],
+    )  # fmt: skip
+    data = load_seisbench(tmp_path)
+    assert list(data.trace_name) == ["a", "b"] and list(data.network) == ["NC", ""]
+    assert list(data.station) == ["MEM", "KW1"] and list(data.components) == ["ZNE", "Z"]
+    part = data.subset(np.array([False, True]))
+    assert list(part.station) == ["KW1"] and part.components.shape == (1,)
+    both = type(data).concatenate([data, part])
+    assert list(both.trace_name) == ["a", "b", "b"]
+    generated = make_seismograms(2, duration=5.0, noise="kw1_synthetic", random_state=0)
+    assert generated.station is None
+    assert type(data).concatenate([data, generated]).station is None
+
+
+def test_random_p_offsets_are_seeded_and_within_the_range(tmp_path):
+    traces = {f"ev{i}": trace(1000) for i in range(40)}
+    write_waveforms(tmp_path / "waveforms.hdf5", traces)
+    write_metadata(
+        tmp_path / "metadata.csv",
+        [{"trace_name": k, "trace_P_arrival_sample": "600"} for k in traces],
+    )
+    first = load_seisbench(tmp_path, samples=300, p_offset=(50, 250), random_state=1)
+    again = load_seisbench(tmp_path, samples=300, p_offset=(50, 250), random_state=1)
+    assert np.array_equal(first.p_index, again.p_index)
+    assert first.p_index.min() >= 50 and first.p_index.max() <= 250
+    assert len(np.unique(first.p_index)) > 10, "P is not always at the same sample"
+    fixed = load_seisbench(tmp_path, samples=300, p_offset=100)
+    assert np.all(fixed.p_index == 100)
+    for bad in ((250, 50), (-1, 5), (1.5, 3), True, (1, 2, 3)):
+        with pytest.raises(ValueError, match="p_offset must be"):
+            load_seisbench(tmp_path, samples=300, p_offset=bad)
+
+
+def test_limit_and_split_filter_while_reading(tmp_path):
+    write_waveforms(tmp_path / "waveforms.hdf5", {"a": trace(100), "b": trace(100)})
+    lines = ["trace_name,split", "a,test", "b,train"] + ['\x00broken,"unclosed'] * 3
+    (tmp_path / "metadata.csv").write_text("\n".join(lines) + "\n")
+    assert len(load_seisbench(tmp_path, limit=1)) == 1, "rows past the limit are never read"
+    (tmp_path / "metadata.csv").write_bytes(b"\xef\xbb\xbftrace_name,split\na,test\nb,train\n")
+    assert list(load_seisbench(tmp_path, split="train").trace_name) == ["b"], "Excel's BOM"
+
+
+def test_interleaved_block_traces_read_each_block_once(tmp_path, monkeypatch):
+    blocks = {"bucket0": np.stack([trace(200)] * 3), "bucket1": np.stack([trace(200)] * 3)}
+    write_waveforms(tmp_path / "waveforms.hdf5", blocks)
+    names = [f"bucket{b}${i},:3,:200" for i in range(3) for b in (0, 1)]  # interleaved
+    write_metadata(tmp_path / "metadata.csv", [{"trace_name": n} for n in names])
+    reads = []
+    original = h5py.Dataset.__getitem__
+
+    def counting(self, key):
+        reads.append(self.name)
+        return original(self, key)
+
+    monkeypatch.setattr(h5py.Dataset, "__getitem__", counting)
+    data = load_seisbench(tmp_path)
+    assert len(data) == 6
+    assert sorted(r for r in reads if r.startswith("/data/")) == ["/data/bucket0", "/data/bucket1"]
