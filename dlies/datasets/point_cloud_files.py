@@ -7,12 +7,14 @@ error names the file and, where it applies, the row or column.
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 
 import numpy as np
 
 from dlies.datasets._validate import check_file
 
-__all__ = ["ASPRS_CLASSES", "load_las", "load_xyz"]
+__all__ = ["ASPRS_CLASSES", "LasCloud", "load_las", "load_xyz", "read_las"]
 
 #: The ASPRS standard classification codes of LAS 1.4 (point formats 6-10) that lidar
 #: providers use most; codes 0-1 mean "not classified".
@@ -93,8 +95,82 @@ def load_xyz(
     return points, col.astype(np.int64)
 
 
-def load_las(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+#: Metres per unit of the EPSG linear units a LAS file's GeoTIFF keys name (key 3076).
+_EPSG_UNITS_M = {9001: 1.0, 9002: 0.3048, 9003: 1200 / 3937}
+_WKT_UNIT = re.compile(r'UNIT\["[^"]*",\s*([0-9.eE+-]+)')
+
+
+@dataclass(frozen=True)
+class LasCloud:
+    """A LAS/LAZ point cloud: coordinates and the per-point attributes the lectures use.
+
+    Attributes
+    ----------
+    points : ndarray (n, 3), float64
+        x, y, z, scaled and offset; in metres when read with ``metres=True`` and the file
+        names its linear unit, else in the file's own units.
+    classification : ndarray (n,), int64
+        ASPRS class codes (:data:`ASPRS_CLASSES`).
+    intensity, return_number, number_of_returns : ndarray (n,), int64
+        Return strength (sensor units) and the return's rank among its pulse's returns.
+    unit_m : float or None
+        Metres per coordinate unit of the file (0.3048 for international feet), from its
+        GeoTIFF keys or WKT; None when the file does not say.
+    """
+
+    points: np.ndarray
+    classification: np.ndarray
+    intensity: np.ndarray
+    return_number: np.ndarray
+    number_of_returns: np.ndarray
+    unit_m: float | None
+
+
+def _linear_unit_m(header) -> float | None:
+    for vlr in header.vlrs:
+        for key in getattr(vlr, "geo_keys", []):
+            if key.id == 3076 and key.value_offset in _EPSG_UNITS_M:
+                return _EPSG_UNITS_M[key.value_offset]
+        if hasattr(vlr, "string") and (units := _WKT_UNIT.findall(vlr.string)):
+            return float(units[-1])  # the projection's unit comes after the angular one
+    return None
+
+
+def read_las(path: str | os.PathLike, *, metres: bool = True) -> LasCloud:
     """Read a LAS or LAZ point cloud with ``laspy`` (LAZ through its ``lazrs`` backend).
+
+    With ``metres=True`` coordinates in feet (or any linear unit the file's CRS names) are
+    converted to metres; a file that names no unit is returned as it is.
+    """
+    if not isinstance(metres, bool):
+        raise TypeError(f"read_las: metres must be True or False, got {metres!r}")
+    return _read_las(path, metres, "read_las")
+
+
+def _read_las(path: str | os.PathLike, metres: bool, caller: str) -> LasCloud:
+    import laspy
+
+    p = check_file(path, caller)
+    try:
+        las = laspy.read(p)
+        points = np.column_stack([np.asarray(las.x), np.asarray(las.y), np.asarray(las.z)])
+        columns = [
+            np.asarray(getattr(las, name), dtype=np.int64)
+            for name in ("classification", "intensity", "return_number", "number_of_returns")
+        ]
+        unit = _linear_unit_m(las.header)
+    except (laspy.errors.LaspyException, ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"{caller}: {p} is not a readable LAS/LAZ file: {exc}") from exc
+    if len(points) == 0:
+        raise ValueError(f"{caller}: {p} holds no points")
+    points = points.astype(np.float64)
+    if metres and unit is not None:
+        points *= unit
+    return LasCloud(points, *columns, unit_m=unit)
+
+
+def load_las(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """Read a LAS or LAZ point cloud's coordinates and classes (:func:`read_las` has more).
 
     Returns
     -------
@@ -104,15 +180,5 @@ def load_las(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
         The ASPRS class code of each point (see :data:`ASPRS_CLASSES`; 0 or 1 when the
         provider did not classify the points).
     """
-    import laspy
-
-    p = check_file(path, "load_las")
-    try:
-        las = laspy.read(p)
-        points = np.column_stack([np.asarray(las.x), np.asarray(las.y), np.asarray(las.z)])
-        classification = np.asarray(las.classification, dtype=np.int64)
-    except (laspy.errors.LaspyException, ValueError, OSError, EOFError) as exc:
-        raise ValueError(f"load_las: {p} is not a readable LAS/LAZ file: {exc}") from exc
-    if len(points) == 0:
-        raise ValueError(f"load_las: {p} holds no points")
-    return points.astype(np.float64), classification
+    cloud = _read_las(path, False, "load_las")
+    return cloud.points, cloud.classification
