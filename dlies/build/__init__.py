@@ -12,7 +12,9 @@ before anything is touched. Source notebooks are only read.
 from __future__ import annotations
 
 import json
+import secrets
 import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -22,12 +24,16 @@ from dlies.build.checks import RunError, check_output_folder, check_writable, fi
 from dlies.build.execute import DeviceProbe, NotebookRun, execute_notebook, kernel_environment
 from dlies.build.manifest import (
     SHARED_FILES,
+    lecture_places,
+    log_mark,
     present,
     read_manifest,
     record_lecture,
     refuse_foreign,
     remove_owned,
     sha256,
+    snapshot,
+    start_lecture,
     write_manifest,
 )
 from dlies.build.report import gather_results, results_markdown, write_index
@@ -61,6 +67,8 @@ def prepare(
 ) -> tuple[list[Path], Path]:
     """Every check that needs no write: flags, notebooks, names, the output folder, and
     files in the output folder that dlies run did not write. Raises :class:`RunError`."""
+    if out is not None and not str(out).strip():
+        raise RunError("--out is empty; give a folder, or leave it out for the default")
     try:
         course.env_flag("DLIES_OFFLINE")
         course.data_dir()
@@ -95,11 +103,16 @@ def run(
 
     sources, out = prepare(names, out, notebooks_dir)
     check_writable(out)
-    lock = FileLock(str(out / ".dlies" / "lock"))
+    path = out / ".dlies" / "lock"
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise RunError(f"{path} is not a lock file dlies run made (a folder or a link?); remove it")
+    lock = FileLock(str(path))
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise RunError(f"another dlies run is writing to {out}; wait for it to finish") from None
+    except OSError as exc:
+        raise RunError(f"{path}: cannot take the lock ({exc}); remove it") from None
     try:
         manifest = read_manifest(out)
         refuse_foreign(out, [s.stem for s in sources], manifest)  # again, now under the lock
@@ -121,13 +134,27 @@ def _run_locked(sources, out, manifest, quick, offline, timeout, continue_on_err
     try:
         for source in sources:
             bar.set_postfix_str(source.stem)
-            remove_owned(out, source.stem, manifest)
-            write_manifest(out, manifest)
-            dirs_before = set(present(out, source.stem)[1])
+            lecture, token = source.stem, secrets.token_hex(8)
+            remove_owned(out, lecture, manifest)
+            dirs_before, before = set(present(out, lecture)[1]), snapshot(out, lecture)
+            start_lecture(out, lecture, manifest, token)
+            clock = {"start": time.time_ns()}
             try:
-                done = execute_notebook(source, out, env, timeout=timeout, progress=progress)
-            finally:  # even when interrupted: what the kernel wrote is this run's own
-                written = record_lecture(out, source.stem, manifest, dirs_before)
+                done = execute_notebook(
+                    source,
+                    out,
+                    env,
+                    timeout=timeout,
+                    progress=progress,
+                    log_mark=log_mark(lecture, token),
+                    clock=clock,
+                )
+            finally:  # even when interrupted: what the kernel created is this run's own
+                window = (clock["start"], clock.get("end", time.time_ns()))
+                ours = lecture_places(lecture)[0][:3]  # the executed copy, HTML and log
+                written = record_lecture(
+                    out, lecture, manifest, dirs_before, before, window, written=ours
+                )
             done.figures = [f for f in written if f.startswith("figures/") and is_figure(f)]
             runs.append(done)
             bar.update(1)

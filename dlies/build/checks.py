@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from dlies import course
+from dlies._constraints import shown
 
 #: Longest per-cell ``--timeout`` accepted (one week), in seconds.
 MAX_TIMEOUT = 7 * 24 * 3600
@@ -50,6 +51,13 @@ def find_notebooks(names: list[str], notebooks_dir: Path) -> list[Path]:
         raise RunError(f"no notebooks (*.ipynb) found in {notebooks_dir}")
     for name in names:
         path = Path(name).expanduser()
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError) as exc:  # a name too long, a NUL character
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise RunError(f"notebook {shown(name)}: {reason}") from None
         if path.is_dir():
             inside = sorted(path.glob("*.ipynb"))
             if not inside:

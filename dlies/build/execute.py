@@ -85,13 +85,23 @@ def _display(path: Path) -> str:
 
 
 def execute_notebook(
-    source: Path, out: Path, env: dict[str, str], *, timeout: int | None, progress: bool = True
+    source: Path,
+    out: Path,
+    env: dict[str, str],
+    *,
+    timeout: int | None,
+    progress: bool = True,
+    log_mark: str = "",
+    clock: dict[str, int] | None = None,
 ) -> NotebookRun:
     """Run one notebook into the build folder (docs/instructors.md describes its layout).
 
     A ``KeyboardInterrupt`` interrupts the kernel (a second one stops it) and the run comes
-    back with status ``"interrupted"``; the partial executed copy is kept either way.
+    back with status ``"interrupted"``; the partial executed copy is kept either way. The
+    kernel log is created (never replaced) with ``log_mark`` as its first line; ``clock``
+    gets ``"end"``, the time (ns since the epoch) the kernel stopped.
     """
+    clock = {} if clock is None else clock
     import nbformat
     from nbclient import NotebookClient
     from tqdm.auto import tqdm
@@ -141,7 +151,18 @@ def execute_notebook(
         on_cell_executed=lambda cell, cell_index, execute_reply: bar.update(1),
     )
     start = time.perf_counter()
-    with open(log, "w", encoding="utf-8") as log_file:
+    try:
+        log_file = open(log, "x", encoding="utf-8")  # noqa: SIM115 - closed by the with below
+    except FileExistsError:
+        bar.close()
+        clock["end"] = time.time_ns()
+        record.finished = datetime.now().astimezone().isoformat(timespec="seconds")
+        record.error = f"{lecture}: {log} appeared while the run started; not replacing it"
+        return record
+    with log_file:
+        if log_mark:
+            log_file.write(log_mark + "\n")
+            log_file.flush()
         try:
             client.execute(env=env, cwd=str(work), stdout=log_file, stderr=subprocess.STDOUT)
             record.status = "ok"
@@ -151,6 +172,7 @@ def execute_notebook(
             record.failed_cell = None if state["cell"] is None else state["cell"] + 1
             record.error = describe_failure(lecture, shown, nb, state["cell"], exc)
         finally:
+            clock["end"] = time.time_ns()
             bar.close()
     if state["interrupts"]:
         record.status, record.error = "interrupted", f"{lecture} ({shown}) interrupted (Ctrl-C)"

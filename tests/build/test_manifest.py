@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -15,14 +17,15 @@ LECTURE = "03_x"
 
 def _written_by_a_run(out: Path) -> dict:
     """Files as a run of 03_x leaves them, entered in a fresh manifest."""
-    manifest = {"shared": {}, "lectures": {}}
+    manifest = {"shared": {}, "lectures": {}, "running": {}}
     for rel in ("notebooks/03_x.ipynb", "html/03_x.html", "results/03_x.json"):
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(rel)
     (out / "figures" / LECTURE / "sub").mkdir(parents=True)
     (out / "figures" / LECTURE / "a.png").write_bytes(b"png")
     (out / "figures" / LECTURE / "sub" / "b.svg").write_bytes(b"svg")
-    mf.record_lecture(out, LECTURE, manifest, dirs_before=set())
+    window = (time.time_ns() - 10**9, time.time_ns())
+    mf.record_lecture(out, LECTURE, manifest, dirs_before=set(), before={}, window=window)
     return manifest
 
 
@@ -120,7 +123,7 @@ def test_read_manifest_refuses_a_damaged_file(tmp_path, text):
     (tmp_path / mf.MANIFEST).write_text(text)
     with pytest.raises(RunError, match="manifest.json is not a manifest dlies run wrote"):
         mf.read_manifest(tmp_path)
-    assert mf.read_manifest(tmp_path / "absent") == {"shared": {}, "lectures": {}}
+    assert mf.read_manifest(tmp_path / "absent") == {"shared": {}, "lectures": {}, "running": {}}
 
 
 def _by_hand(out: Path, monkeypatch, names=("line",)) -> list[str]:
@@ -184,3 +187,128 @@ def test_a_foreign_file_of_the_same_name_still_blocks(tmp_path, monkeypatch):
     ]
     mf.remove_owned(tmp_path, LECTURE, empty)
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
+# --------------------------------------------------------------------------- what a run owns
+def test_only_files_the_run_created_while_it_ran_become_its_own(tmp_path):
+    figures = tmp_path / "figures" / LECTURE
+    figures.mkdir(parents=True)
+    (figures / "there_before.png").write_bytes(b"written by a hand run before")
+    before = mf.snapshot(tmp_path, LECTURE)
+    start = time.time_ns()
+    (figures / "made.png").write_bytes(b"the kernel's")
+    (tmp_path / "logs" / LECTURE).mkdir(parents=True)
+    late = tmp_path / "logs" / LECTURE / "events.late"
+    late.write_bytes(b"a hand run still writing after the lecture ended")
+    old = figures / "copied.png"
+    old.write_bytes(b"copied in with its old time kept (cp -p)")
+    end = time.time_ns()
+    os.utime(late, ns=(end + 10**9, end + 10**9))
+    os.utime(old, ns=(start - 10 * mf.CLOCK_SLACK_NS,) * 2)
+    manifest = {"shared": {}, "lectures": {}, "running": {}}
+    own = mf.record_lecture(tmp_path, LECTURE, manifest, set(), before, (start, end))
+    assert own == ["figures/03_x/made.png"]
+    assert sorted(mf.foreign_files(tmp_path, [LECTURE], manifest)) == [
+        "figures/03_x/copied.png",
+        "figures/03_x/there_before.png",
+        "logs/03_x/events.late",
+    ]
+    mf.remove_owned(tmp_path, LECTURE, manifest)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
+        "copied.png",
+        "events.late",
+        "manifest.json",
+        "there_before.png",
+    ]
+
+
+def _killed_run(out: Path) -> dict:
+    """What a run of 03_x killed mid-lecture leaves: the manifest naming it as running, its
+    partial log, and a savefig temporary that a (dead) writer entered in the ledger."""
+    from dlies import atomic
+
+    manifest = {"shared": {}, "lectures": {}, "running": {}}
+    (out / "logs").mkdir(parents=True)
+    mf.start_lecture(out, LECTURE, manifest, "0123456789abcdef")
+    (out / "logs" / "03_x.log").write_text(mf.log_mark(LECTURE, "0123456789abcdef") + "\nboom\n")
+    figures = out / "figures" / LECTURE
+    figures.mkdir(parents=True)
+    (figures / ".line.png.feedfacefeedface.tmp").write_bytes(b"\x89PNG half")
+    ledger = [
+        atomic.LEDGER_HEAD,
+        json.dumps({"tmp": ".line.png.feedfacefeedface.tmp", "pid": _dead_pid(), "start": None}),
+    ]
+    (figures / atomic.LEDGER).write_text("\n".join(ledger) + "\n")
+    return mf.read_manifest(out)
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout)
+
+
+def test_after_a_killed_run_its_log_and_temporaries_are_recognised_and_removed(tmp_path):
+    manifest = _killed_run(tmp_path)
+    assert manifest["running"] == {LECTURE: {"token": "0123456789abcdef"}}
+    assert mf.foreign_files(tmp_path, [LECTURE], manifest) == []
+    mf.refuse_foreign(tmp_path, [LECTURE], manifest)
+    mf.remove_owned(tmp_path, LECTURE, manifest)
+    assert sorted(
+        p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()
+    ) == [".dlies/manifest.json"]
+    assert manifest["running"] == {}
+
+
+def test_a_log_without_the_runs_mark_stays_foreign(tmp_path):
+    manifest = _killed_run(tmp_path)
+    (tmp_path / "logs" / "03_x.log").write_text("my own notes\n")
+    (tmp_path / "figures" / LECTURE / ".other.png.0000000000000000.tmp").write_text("mine")
+    with pytest.raises(RunError, match=r"03_x\.log.*a run of 03_x did not finish"):
+        mf.refuse_foreign(tmp_path, [LECTURE], manifest)
+    mf.remove_owned(tmp_path, LECTURE, manifest)
+    assert (tmp_path / "logs" / "03_x.log").read_text() == "my own notes\n"
+    assert (tmp_path / "figures" / LECTURE / ".other.png.0000000000000000.tmp").exists()
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"shared": {}, "lectures": {LECTURE: {"files": ["notebooks/03_x.ipynb"], "dirs": []}}},
+        {"shared": {}, "lectures": {LECTURE: {"files": {"html/03_x.html": 1}, "dirs": []}}},
+        {"shared": {}, "lectures": {LECTURE: {"files": {}, "dirs": "figures/03_x"}}},
+        {"shared": {"index.html": None}, "lectures": {}},
+        {"shared": {}, "lectures": {}, "running": {LECTURE: "abc"}},
+        {"shared": {}, "lectures": {}, "extra": 1},
+        {"shared": {}, "lectures": {LECTURE: None}},
+    ],
+)
+def test_read_manifest_refuses_wrong_types_inside(tmp_path, manifest):
+    (tmp_path / ".dlies").mkdir()
+    (tmp_path / mf.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(RunError, match="is not a manifest dlies run wrote"):
+        mf.read_manifest(tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "deep"])
+def test_read_manifest_refuses_folders_fifos_and_deep_nesting(tmp_path, kind):
+    from _guards import finishes
+
+    (tmp_path / ".dlies").mkdir()
+    path = tmp_path / mf.MANIFEST
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.write_text("[" * 100_000 + "]" * 100_000)
+    outcome, names, message = finishes(mf.read_manifest, tmp_path, seconds=20)
+    assert outcome == "raised" and "RunError" in names, message
+    assert "is not a manifest dlies run wrote" in message

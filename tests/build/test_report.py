@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import time
 
 from dlies.build import manifest as mf
 from dlies.build import report
+
+#: A window around "now": files the tests write count as written by the run.
+_WINDOW = (time.time_ns() - 3600 * 10**9, time.time_ns() + 3600 * 10**9)
 
 ENTRY = {
     "lecture": "03_x",
@@ -55,10 +59,10 @@ def test_gather_results_reads_only_files_the_manifest_vouches_for(tmp_path):
         (tmp_path / "results" / f"{lecture}.json").write_text(json.dumps([entry]))
     manifest = {"shared": {}, "lectures": {}}
     for lecture in ("03_x", "04_y"):
-        mf.record_lecture(tmp_path, lecture, manifest, set())
+        mf.record_lecture(tmp_path, lecture, manifest, set(), {}, _WINDOW)
     (tmp_path / "results" / "04_y.json").write_text("[]")  # changed since: not ours any more
     (tmp_path / "results" / "06_bad.json").write_text("{not json")
-    mf.record_lecture(tmp_path, "06_bad", manifest, set())
+    mf.record_lecture(tmp_path, "06_bad", manifest, set(), {}, _WINDOW)
     entries, notes = report.gather_results(tmp_path, manifest)
     assert [e["lecture"] for e in entries] == ["03_x"]
     assert list(entries[0]) == list(report.RESULT_KEYS)
@@ -108,7 +112,7 @@ def test_claims_are_gathered_and_listed_per_lecture(tmp_path):
     (tmp_path / "results").mkdir()
     (tmp_path / "results" / "03_x.json").write_text(json.dumps([ENTRY, CLAIM]))
     manifest = {"shared": {}, "lectures": {}}
-    mf.record_lecture(tmp_path, "03_x", manifest, set())
+    mf.record_lecture(tmp_path, "03_x", manifest, set(), {}, _WINDOW)
     entries, _ = report.gather_results(tmp_path, manifest)
     assert entries[1] == CLAIM and list(entries[0]) == list(report.RESULT_KEYS)
     quick = CLAIM | {"statement": "small", "holds": True, "judged": False, "mode": "quick"}

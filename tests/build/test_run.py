@@ -342,3 +342,80 @@ def test_ctrl_c_interrupts_the_kernel_and_keeps_the_partial_copy(tmp_path):
     assert nb.cells[1].execution_count is None
     manifest = json.loads((out / ".dlies" / "manifest.json").read_text())
     assert "notebooks/09_slow.ipynb" in manifest["lectures"]["09_slow"]["files"]
+
+
+# --------------------------------------------------------------------------- ownership, recovery
+def test_a_file_another_process_writes_during_the_run_is_never_the_runs_own(tmp_path):
+    """While the first lecture runs, something else (here its own kernel, standing in for a
+    JupyterLab kernel run by hand) writes TensorBoard-like logs into the second lecture's
+    places; the second lecture's run must not claim them, so a re-run never deletes them."""
+    (tmp_path / "nbs").mkdir()
+    out = tmp_path / "out"
+    other = out / "logs" / "02_second" / "events.by_hand"
+    writer = new_notebook(
+        cells=[
+            new_code_cell(
+                f"import pathlib\np = pathlib.Path({str(other)!r})\n"
+                "p.parent.mkdir(parents=True)\np.write_text('my logs')"
+            )
+        ]
+    )
+    nbformat.write(writer, tmp_path / "nbs" / "01_first.ipynb")
+    nbformat.write(
+        new_notebook(cells=[new_code_cell("x = 1")]), tmp_path / "nbs" / "02_second.ipynb"
+    )
+    outcome = build.run([str(tmp_path / "nbs")], out=out, progress=False)
+    assert outcome.exit_code == 0 and other.read_text() == "my logs"
+    manifest = json.loads((out / ".dlies" / "manifest.json").read_text())
+    assert "logs/02_second/events.by_hand" not in manifest["lectures"]["02_second"]["files"]
+    with pytest.raises(build.RunError, match="did not write .*logs/02_second/events.by_hand"):
+        build.run(["02_second"], out=out, notebooks_dir=tmp_path / "nbs", progress=False)
+    assert other.read_text() == "my logs"
+
+
+def test_after_dlies_run_is_killed_the_lecture_runs_again(tmp_path):
+    (tmp_path / "nbs").mkdir()
+    out = tmp_path / "out"
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), tmp_path / "nbs" / "09_a.ipynb")
+    # dlies run in a child process, its device probe answered beforehand (no TensorFlow),
+    # killed (SIGKILL: none of its own clean-up runs) once the lecture's kernel log is open
+    code = (
+        "import os, sys\nfrom dlies import build\nfrom dlies.build.execute import DeviceProbe\n"
+        "DeviceProbe.known[os.environ.get('CUDA_VISIBLE_DEVICES')] = 'CPU'\n"
+        "build.run([sys.argv[1]], out=sys.argv[2], progress=False)"
+    )
+    cmd = [sys.executable, "-c", code, str(tmp_path / "nbs"), str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = out / "logs" / "09_a.log"
+    try:
+        deadline = time.monotonic() + 120
+        while not (log.exists() and log.read_text().startswith("dlies run: kernel output")):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert json.loads((out / ".dlies" / "manifest.json").read_text())["running"]
+    again = build.run(["09_a"], out=out, notebooks_dir=tmp_path / "nbs", progress=False)
+    assert again.exit_code == 0
+    manifest = json.loads((out / ".dlies" / "manifest.json").read_text())
+    assert manifest["running"] == {} and "logs/09_a.log" in manifest["lectures"]["09_a"]["files"]
+
+
+def test_unusable_state_is_a_clear_error_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "nbs").mkdir()
+    nbformat.write(new_notebook(cells=[new_code_cell("x = 1")]), tmp_path / "nbs" / "01_a.ipynb")
+    nbs = ["--notebooks-dir", str(tmp_path / "nbs"), "--no-progress"]
+    out = tmp_path / "out"
+    (out / ".dlies" / "lock").mkdir(parents=True)
+    assert cli.main(["run", "01_a", "--out", str(out), *nbs]) == 2
+    assert "lock" in capsys.readouterr().err
+    (out / ".dlies" / "lock").rmdir()
+    (out / ".dlies" / "manifest.json").write_text('{"shared": {}, "lectures": {"01_a": []}}')
+    assert cli.main(["run", "01_a", "--out", str(out), *nbs]) == 2
+    assert "manifest.json is not a manifest dlies run wrote" in capsys.readouterr().err
+    assert cli.main(["run", "a" * 5000, "--out", str(tmp_path / "o2"), *nbs]) == 2
+    err = capsys.readouterr().err
+    assert "notebook 'aaaa" in err and len(err) < 1000
+    assert cli.main(["run", "01_a", "--out", "", *nbs]) == 2
+    assert "--out is empty" in capsys.readouterr().err
