@@ -317,14 +317,18 @@ class Array(Constraint):
         kind: str = "real",
         *,
         ndim: int | tuple[int, ...] | None = None,
+        shape: tuple[int | None, ...] | None = None,
         finite: bool = True,
         min_size: int = 0,
     ) -> None:
-        self.kind, self.finite, self.min_size = kind, finite, min_size
+        self.kind, self.finite, self.min_size, self.shape = kind, finite, min_size, shape
         self.ndim = (ndim,) if isinstance(ndim, int) else ndim
 
     def describe(self) -> str:
         dims = "" if self.ndim is None else " or ".join(f"{d}-D" for d in self.ndim) + " "
+        if self.shape is not None:
+            parts = ["n" if d is None else str(d) for d in self.shape]
+            dims = f"({', '.join(parts)}{',' if len(parts) == 1 else ''}) "
         what = {"real": "real numbers", "int": "integers", "bool": "booleans"}[self.kind]
         finite = "finite " if self.finite and self.kind == "real" else ""
         size = f" (at least {self.min_size})" if self.min_size else ""
@@ -341,6 +345,11 @@ class Array(Constraint):
             raise TypeError(f"dtype {array.dtype}")
         if self.ndim is not None and array.ndim not in self.ndim:
             raise ValueError(f"{array.ndim}-D")
+        if self.shape is not None and (
+            array.ndim != len(self.shape)
+            or any(w is not None and w != d for w, d in zip(self.shape, array.shape, strict=True))
+        ):
+            raise ValueError(f"shape {array.shape}")
         if array.size < self.min_size:
             raise ValueError(f"{array.size} elements")
         if self.finite and array.dtype.kind == "f" and not np.isfinite(array).all():

@@ -107,6 +107,7 @@ def validate_params(**declared: Any) -> Callable[[F], F]:
                 bound = signature.bind(*args, **kwargs)
             except TypeError as exc:
                 raise TypeError(f"{where}: {exc}") from None
+            bound.apply_defaults()  # defaults pass the same checks (and conversions)
             arguments = bound.arguments
             for name, value in arguments.items():
                 kind = params[name].kind

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlies.datasets._validate import check_n
+from dlies._validate import Boolean, Integer, RandomState, validate_params
 
 #: Column names of ``X``, with units.
 FEATURE_NAMES: tuple[str, ...] = (
@@ -92,6 +92,7 @@ _SEED_HIGH = np.array([1.0, 1e-2, 1.0, 1.0, 0.35, 0.35, 0.39, 0.5])
 _SEED_SCALE = np.array([10.0, 1.0, 1000.0, 10000.0, 10000.0, 10000.0, 10000.0, 1000.0])
 
 
+@validate_params(n_samples=Integer(min=1), random_state=RandomState(), seed_compatible=Boolean())
 def make_mantle_stability(
     n_samples: int = 10_000,
     *,
@@ -117,9 +118,7 @@ def make_mantle_stability(
     feature_names : list of str
         Names with units.
     """
-    n = check_n("n_samples", n_samples)
-    if not isinstance(seed_compatible, bool):
-        raise TypeError(f"seed_compatible must be True or False, got {seed_compatible!r}")
+    n = n_samples
     # drawn as (8, n), one contiguous row per property: row arithmetic is several times faster
     # than on the strided columns of an (n, 8) array; X is transposed once at the end
     Z = np.random.default_rng(random_state).random((8, n))

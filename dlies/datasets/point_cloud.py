@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlies.datasets._validate import check_n, check_nonnegative
+from dlies._validate import Integer, RandomState, Real, validate_params
 from dlies.datasets.point_cloud_files import ASPRS_CLASSES, load_las, load_xyz
 
 __all__ = ["ASPRS_CLASSES", "CLASS_NAMES", "load_las", "load_xyz", "make_point_cloud"]
@@ -79,6 +79,13 @@ def _split(rng: np.random.Generator, n: int, weights: np.ndarray) -> np.ndarray:
     return rng.multinomial(n, weights / weights.sum())
 
 
+@validate_params(
+    n_points=Integer(min=100),
+    density=Real(above=0),
+    noise=Real(min=0),
+    roughness=Real(min=0),
+    random_state=RandomState(),
+)
 def make_point_cloud(
     n_points: int,
     *,
@@ -138,12 +145,7 @@ def make_point_cloud(
     class_names : tuple of str
         ``("ground", "vegetation", "rock")``.
     """
-    n = check_n("n_points", n_points, minimum=100)
-    density = check_nonnegative("density", density)
-    if density == 0:
-        raise ValueError("density must be > 0 points per m², got 0")
-    noise = check_nonnegative("noise", noise)
-    roughness = check_nonnegative("roughness", roughness)
+    n = n_points
     rng = np.random.default_rng(random_state)
     side = float(np.sqrt(n / density))
     area = side**2

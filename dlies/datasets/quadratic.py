@@ -6,9 +6,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dlies.datasets._validate import check_n, check_nonnegative, check_range
+from dlies._validate import Array, Integer, Pair, RandomState, Real, validate_params
 
 
+@validate_params(
+    n_samples=Integer(min=1),
+    coef=Array(shape=(3,)),
+    x_range=Pair(Real()),
+    noise=Real(min=0),
+    random_state=RandomState(),
+)
 def make_quadratic(
     n_samples: int = 100,
     *,
@@ -37,16 +44,10 @@ def make_quadratic(
     -------
     x, y : numpy.ndarray of float32, shape (n_samples,)
     """
-    n = check_n("n_samples", n_samples)
-    coef_arr = np.asarray(coef, dtype=float)
-    if coef_arr.shape != (3,) or not np.all(np.isfinite(coef_arr)):
-        raise ValueError(f"coef must be three finite numbers (a, b, c), got {coef!r}")
-    low, high = check_range("x_range", x_range)
-    sigma = check_nonnegative("noise", noise)
     rng = np.random.default_rng(random_state)
-    x = rng.uniform(low, high, size=n)
-    a, b, c = coef_arr
+    x = rng.uniform(*x_range, size=n_samples)
+    a, b, c = coef.astype(float)
     y = a * x**2 + b * x + c
-    if sigma > 0:
-        y = y + sigma * rng.standard_normal(n)
+    if noise > 0:
+        y = y + noise * rng.standard_normal(n_samples)
     return x.astype(np.float32), y.astype(np.float32)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlies.datasets._validate import check_n, check_range
+from dlies._validate import Array, Integer, Pair, RandomState, Real, validate_params
 
 __all__ = ["CLASS_NAMES", "make_seismic_sections", "neighbour_correlations", "ricker"]
 
@@ -47,6 +47,15 @@ def _band_limited_noise(rng, shape, dt, f_peak):
     return np.fft.irfft(np.fft.rfft(white, axis=-1) * spectrum[:, None, :], n=n_t, axis=-1)
 
 
+@validate_params(
+    n_samples=Integer(min=2),
+    n_traces=Integer(min=3),
+    n_times=Integer(min=16),
+    dt=Real(above=0),
+    dx=Real(above=0),
+    snr_db=Pair(Real()),
+    random_state=RandomState(),
+)
 def make_seismic_sections(
     n_samples: int,
     *,
@@ -100,13 +109,7 @@ def make_seismic_sections(
     class_names : tuple
         ``("two reflections", "two diffractions")``.
     """
-    n = check_n("n_samples", n_samples, minimum=2)
-    n_traces = check_n("n_traces", n_traces, minimum=3)
-    n_times = check_n("n_times", n_times, minimum=16)
-    for name, value in (("dt", dt), ("dx", dx)):
-        if isinstance(value, bool) or not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    snr_lo, snr_hi = check_range("snr_db", snr_db)
+    n, (snr_lo, snr_hi) = n_samples, snr_db
     rng = np.random.default_rng(random_state)
 
     labels = rng.permutation(np.arange(n) % 2)
@@ -165,6 +168,7 @@ def make_seismic_sections(
     return sections.astype(np.float32), labels.astype(np.int64), CLASS_NAMES
 
 
+@validate_params(sections=Array(ndim=3), max_lag=Integer(min=0))
 def neighbour_correlations(sections: np.ndarray, max_lag: int) -> np.ndarray:
     r"""Normalised cross-correlation of each trace with the next, for lags ``-max_lag..max_lag``.
 
@@ -188,15 +192,11 @@ def neighbour_correlations(sections: np.ndarray, max_lag: int) -> np.ndarray:
     ndarray (n, n_traces - 1, 2 * max_lag + 1), float32
         One lag-versus-trace-pair panel per window.
     """
-    u = np.asarray(sections, dtype=np.float32)  # single precision halves the FFT work
-    if u.ndim != 3 or u.shape[1] < 2:
+    u = sections.astype(np.float32, copy=False)  # single precision halves the FFT work
+    if u.shape[1] < 2:
         raise ValueError(f"sections must have shape (n, n_traces >= 2, n_times), got {u.shape}")
-    if not np.isfinite(u).all():
-        raise ValueError("sections must be finite")
     n_times = u.shape[2]
-    if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer):
-        raise TypeError(f"max_lag must be an integer, got {max_lag!r}")
-    if not 0 <= max_lag < n_times:
+    if not max_lag < n_times:
         raise ValueError(f"max_lag must be in [0, {n_times - 1}], got {max_lag}")
     spec = np.fft.rfft(u, n=2 * n_times, axis=-1)
     full = np.fft.irfft(np.conj(spec[:, :-1]) * spec[:, 1:], n=2 * n_times, axis=-1)

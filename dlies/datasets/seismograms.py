@@ -36,9 +36,18 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from dlies._validate import (
+    Array,
+    Instance,
+    Integer,
+    Options,
+    Pair,
+    RandomState,
+    Real,
+    validate_params,
+)
 from dlies.datasets import seismogram_noise as _noise
 from dlies.datasets import seismogram_sources as _src
-from dlies.datasets._validate import check_n, check_nonnegative, check_range
 from dlies.physics.crust import GENERIC_CRUST, CrustalModel, first_arrival
 
 __all__ = ["Seismograms", "make_seismograms"]
@@ -202,11 +211,27 @@ def _event_block(rng, meta: dict, crust: CrustalModel, rate: float, samples: int
     return out.astype(np.float32)
 
 
-def _check_choice(name: str, value, choices) -> None:
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {choices}, got {value!r}")
+#: Local and regional earthquakes: the travel times and the crust hold up to these bounds.
+MAX_DISTANCE_KM, MAX_DEPTH_KM, MAGNITUDES = 1000.0, 700.0, (-2.0, 9.5)
 
 
+@validate_params(
+    n_samples=Integer(min=1),
+    sampling_rate=Real(above=0),
+    duration=Real(above=0),
+    noise_fraction=Real(min=0, max=1),
+    epicentres=(None, Array(shape=(None, 2))),
+    snr_db=(None, Pair(Real())),
+    distance_km=Pair(Real(min=0, max=MAX_DISTANCE_KM)),
+    depth_km=Pair(Real(min=0, max=MAX_DEPTH_KM)),
+    magnitude=Pair(Real(min=MAGNITUDES[0], max=MAGNITUDES[1])),
+    crust=Instance(CrustalModel),
+    noise=Options(*_noise.NOISE_KINDS),
+    noise_span=Pair(Real(min=0, max=1)),
+    p_onset_s=(None, Pair(Real(min=0))),
+    noise_velocity_m_s=Real(above=0),
+    random_state=RandomState(),
+)
 def make_seismograms(
     n_samples: int,
     *,
@@ -265,37 +290,26 @@ def make_seismograms(
     -------
     Seismograms
     """
-    n = check_n("n_samples", n_samples)
-    rate = check_nonnegative("sampling_rate", sampling_rate)
-    length = check_nonnegative("duration", duration)
+    n, rate, length, frac, noise_level = (
+        n_samples,
+        sampling_rate,
+        duration,
+        noise_fraction,
+        noise_velocity_m_s,
+    )
     samples = int(round(rate * length))
-    if rate <= 0 or samples < int(4 * rate):
-        raise ValueError(f"need sampling_rate > 0 and duration >= 4 s, got {rate}, {length}")
-    frac = check_nonnegative("noise_fraction", noise_fraction)
-    if frac > 1:
-        raise ValueError(f"noise_fraction must be in [0, 1], got {noise_fraction!r}")
-    snr_range = None if snr_db is None else check_range("snr_db", snr_db)
-    dist_range = check_range("distance_km", distance_km)
-    depth_range = check_range("depth_km", depth_km)
-    mag_range = check_range("magnitude", magnitude)
-    span = check_range("noise_span", noise_span)
-    onset_range = check_range("p_onset_s", p_onset_s or (1.0, 0.4 * length))
-    if onset_range[0] < 0 or onset_range[1] > length - 1.0 / rate:
+    if samples < int(4 * rate):
+        raise ValueError(f"need duration >= 4 s, got {length}")
+    snr_range, dist_range, depth_range, mag_range = snr_db, distance_km, depth_km, magnitude
+    span, onset_range = noise_span, p_onset_s or (1.0, 0.4 * length)
+    if onset_range[1] > length - 1.0 / rate:
         raise ValueError(f"p_onset_s must lie in [0, duration), got {onset_range}")
-    if depth_range[0] < 0 or dist_range[0] < 0:
-        raise ValueError("distance_km and depth_km must be >= 0")
-    if not isinstance(crust, CrustalModel):
-        raise TypeError(f"crust must be a CrustalModel, got {type(crust).__name__}")
-    _check_choice("noise", noise, _noise.NOISE_KINDS)
-    noise_level = check_nonnegative("noise_velocity_m_s", noise_velocity_m_s)
-    if noise_level <= 0:
-        raise ValueError("noise_velocity_m_s must be > 0")
     if epicentres is not None:
-        epicentres = np.asarray(epicentres, float)
-        if epicentres.shape != (n, 2) or not np.all(np.isfinite(epicentres)):
+        epicentres = epicentres.astype(float)
+        if len(epicentres) != n or np.hypot(*epicentres.T).max(initial=0) > MAX_DISTANCE_KM:
             raise ValueError(
-                f"epicentres must be a finite (n_samples, 2) array of east, north in km, got "
-                f"shape {epicentres.shape}"
+                f"epicentres must be (n_samples, 2) east, north in km within "
+                f"{MAX_DISTANCE_KM:g} km, got shape {epicentres.shape}"
             )
     rng = np.random.default_rng(random_state)
 
@@ -360,6 +374,11 @@ def make_seismograms(
             noise_block[rows] += signal
         wave[block] = noise_block.transpose(0, 2, 1)
 
+    if not np.isfinite(wave).all():  # a parameter combination the physics cannot hold
+        raise ValueError(
+            "make_seismograms: these parameters give non-finite waveforms (distance_km "
+            f"{dist_range}, depth_km {depth_range}, magnitude {mag_range}, crust {crust.name!r})"
+        )
     nan = np.where(is_noise, np.nan, 1.0)
     p_index = np.where(is_noise, -1, p_index)
     s_index = np.where(is_noise, -1, s_index)

@@ -56,8 +56,16 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import lfilter
 
-from dlies._validate import Checked, RegularFile, String, validate_params
-from dlies.datasets._validate import check_n, check_nonnegative, check_range
+from dlies._validate import (
+    Checked,
+    Integer,
+    Pair,
+    RandomState,
+    Real,
+    RegularFile,
+    String,
+    validate_params,
+)
 
 #: Strings read as a missing value (an empty cell included), compared case-insensitively.
 MISSING = frozenset({"", "nan", "na", "n/a", "null", "none", "-"})
@@ -105,6 +113,37 @@ class SensorRecord:
         return (self.time - self.time[0]) / np.timedelta64(1, "D")
 
 
+def _iso_time(value: object) -> np.datetime64:
+    if not isinstance(value, str) or len(value) > 64:
+        raise TypeError("")
+    return np.datetime64(value, "s")
+
+
+_POSITIVE, _NONNEGATIVE, _POSITIVE_PAIR = Real(above=0), Real(min=0), Pair(Real(above=0))
+
+
+@validate_params(
+    n_samples=Integer(min=2),
+    random_state=RandomState(),
+    interval_minutes=_POSITIVE,
+    start=Checked(_iso_time, "an ISO 8601 time string"),
+    k=_POSITIVE,
+    beta=_NONNEGATIVE,
+    scatter=_NONNEGATIVE,
+    scatter_hours=_NONNEGATIVE,
+    base_turbidity=_POSITIVE,
+    base_variability=_NONNEGATIVE,
+    storms_per_week=_NONNEGATIVE,
+    storm_peak_range=_POSITIVE_PAIR,
+    storm_rise_hours=_POSITIVE_PAIR,
+    drift_per_day=_NONNEGATIVE,
+    service_days=_POSITIVE,
+    spikes_per_day=_NONNEGATIVE,
+    spike_range=_POSITIVE_PAIR,
+    saturation=(None, _POSITIVE),
+    ssc_per_day=_POSITIVE,
+    storm_bias=_NONNEGATIVE,
+)
 def make_turbidity_record(
     n_samples: int = 11_520,
     *,
@@ -180,38 +219,9 @@ def make_turbidity_record(
     SensorRecord
         With ``turbidity_true``, ``ssc_true`` and ``spike`` filled in.
     """
-    n = check_n("n_samples", n_samples, minimum=2)
-    for name, value in (
-        ("interval_minutes", interval_minutes),
-        ("k", k),
-        ("base_turbidity", base_turbidity),
-        ("service_days", service_days),
-        ("ssc_per_day", ssc_per_day),
-    ):
-        if check_nonnegative(name, value) == 0:
-            raise ValueError(f"{name} must be > 0, got {value!r}")
-    for name, value in (
-        ("beta", beta),
-        ("scatter", scatter),
-        ("scatter_hours", scatter_hours),
-        ("base_variability", base_variability),
-        ("storms_per_week", storms_per_week),
-        ("drift_per_day", drift_per_day),
-        ("spikes_per_day", spikes_per_day),
-        ("storm_bias", storm_bias),
-    ):
-        check_nonnegative(name, value)
-    peak_low, peak_high = check_range("storm_peak_range", storm_peak_range)
-    rise_low, rise_high = check_range("storm_rise_hours", storm_rise_hours)
-    spike_low, spike_high = check_range("spike_range", spike_range)
-    if min(peak_low, rise_low, spike_low) <= 0:
-        raise ValueError("storm_peak_range, storm_rise_hours and spike_range must be positive")
-    if saturation is not None and check_nonnegative("saturation", saturation) == 0:
-        raise ValueError(f"saturation must be > 0 or None, got {saturation!r}")
-    try:
-        t0 = np.datetime64(start, "s")
-    except ValueError as exc:
-        raise ValueError(f"start must be an ISO 8601 time, got {start!r}") from exc
+    n, t0 = n_samples, start
+    (peak_low, peak_high), (rise_low, rise_high) = storm_peak_range, storm_rise_hours
+    spike_low, spike_high = spike_range
 
     rng = np.random.default_rng(random_state)
     step_s = float(interval_minutes) * 60.0

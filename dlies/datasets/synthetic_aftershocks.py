@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from dlies import course
-from dlies.datasets._validate import check_n, check_range
+from dlies._validate import Boolean, Integer, NewFile, Pair, Real, validate_params
 from dlies.datasets.devries.files import _INDEX, COORD_KEYS, EVENT_KEY, LABEL_KEY, STRESS_KEYS
 from dlies.physics.faults import SHEAR_MODULUS, RectangularFault, fault_stress, horizontal_distance
 from dlies.physics.seismicity import dieterich_ratio, random_receivers
@@ -133,6 +133,27 @@ def _labels(
     return expected, label, label_aligned
 
 
+_POSITIVE = Real(above=0)
+
+
+@validate_params(
+    n_events=Integer(min=1),
+    random_state=(None, Integer(min=0)),
+    path=(None, NewFile()),
+    extent_km=_POSITIVE,
+    depth_km=_POSITIVE,
+    cell_km=_POSITIVE,
+    magnitude_range=Pair(Real(min=5.0, max=8.5)),
+    a_sigma_mpa=_POSITIVE,
+    background=_POSITIVE,
+    seismogenic_depth_km=_POSITIVE,
+    duration_years=_POSITIVE,
+    aftershock_duration_years=_POSITIVE,
+    friction=Real(min=0, max=1.5),
+    n_receivers=Integer(min=1),
+    overwrite=Boolean(),
+    verbose=Boolean(),
+)
 def make_aftershocks(
     n_events: int = 40,
     *,
@@ -217,23 +238,13 @@ def make_aftershocks(
         one row per mainshock (``event_id, magnitude, strike, dip, rake, length, width,
         top_depth, mean_slip, n_cells, n_positive``; m, degrees).
     """
-    n = check_n("n_events", n_events)
-    if random_state is None:
-        seed = int(np.random.SeedSequence().entropy % 2**31)
-    else:
-        bad = isinstance(random_state, bool) or not isinstance(random_state, int | np.integer)
-        if bad or random_state < 0:
-            raise ValueError(f"random_state must be an int >= 0 or None, got {random_state!r}")
-        seed = int(random_state)
-    if not isinstance(overwrite, bool):
-        raise TypeError(f"overwrite must be True or False, got {overwrite!r}")
+    n = n_events
+    seed = int(np.random.SeedSequence().entropy % 2**31) if random_state is None else random_state
     cfg = _config(n, seed, locals())
     if path is None:
         target = course.data_dir() / f"aftershocks_synthetic_{n}ev_seed{seed}_{cfg.digest()}.h5"
-    elif isinstance(path, str | os.PathLike):
-        target = Path(path).expanduser()
     else:
-        raise TypeError(f"path must be a str, os.PathLike or None, got {type(path).__name__}")
+        target = path
     stored = _stored_config(target)
     if stored == cfg.mark():
         if verbose:
@@ -251,39 +262,24 @@ def make_aftershocks(
 
 
 def _config(n: int, seed: int, args: dict) -> _Config:
-    """The validated configuration from make_aftershocks' arguments (SI units)."""
-    mags = check_range("magnitude_range", args["magnitude_range"])
-    positive = (
-        "extent_km depth_km cell_km a_sigma_mpa background seismogenic_depth_km duration_years "
-        "aftershock_duration_years"
-    ).split()
-    for name in positive:
-        v = args[name]
-        if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v) or v <= 0:
-            raise ValueError(f"{name} must be a finite number > 0, got {v!r}")
+    """The configuration from make_aftershocks' checked arguments (SI units)."""
     if args["depth_km"] < args["cell_km"] or args["extent_km"] < args["cell_km"]:
         raise ValueError("depth_km and extent_km must be at least one cell_km")
-    friction = args["friction"]
-    number = not isinstance(friction, bool) and isinstance(friction, int | float)
-    if not (number and 0 <= friction <= 1.5):
-        raise ValueError(f"friction must be a number in [0, 1.5], got {friction!r}")
-    if not (5.0 <= mags[0] and mags[1] <= 8.5):
-        raise ValueError(f"magnitude_range must lie within [5, 8.5], got {mags}")
     return _Config(
         n_events=n,
         seed=seed,
         extent=args["extent_km"] * 1e3,
         depth=args["depth_km"] * 1e3,
         cell=args["cell_km"] * 1e3,
-        magnitude_range=mags,
+        magnitude_range=args["magnitude_range"],
         a_sigma=float(args["a_sigma_mpa"]),
         background=float(args["background"]),
         seismogenic_depth=args["seismogenic_depth_km"] * 1e3,
         taper=2.5e3,
         duration=float(args["duration_years"]),
         aftershock_duration=float(args["aftershock_duration_years"]),
-        friction=float(friction),
-        n_receivers=check_n("n_receivers", args["n_receivers"]),
+        friction=args["friction"],
+        n_receivers=args["n_receivers"],
     )
 
 

@@ -11,12 +11,23 @@ continuous record BW.KW1 (100 Hz, vertical).
 from __future__ import annotations
 
 import functools
-from numbers import Integral, Real
+import numbers
+from numbers import Integral
 
 import numpy as np
 from scipy import signal as _sig
 
-from dlies.datasets._validate import check_n, check_range
+from dlies._validate import (
+    Array,
+    Boolean,
+    Integer,
+    Pair,
+    RandomState,
+    Real,
+    any_of,
+    check_n,
+    validate_params,
+)
 
 CLASS_NAMES = ("LP", "TR", "VT", "EXP", "HYB", "TOR")
 # True-class totals of the deck's Table 3 (Malfante et al. 2018, Ubinas 2006-2011 test events).
@@ -228,7 +239,7 @@ def class_counts(n_samples: int, proportions=None, min_per_class: int | float = 
         )
     if props.sum() <= 0:
         raise ValueError(f"proportions must not all be zero, got {proportions!r}")
-    if isinstance(min_per_class, bool) or not isinstance(min_per_class, Real):
+    if isinstance(min_per_class, bool) or not isinstance(min_per_class, numbers.Real):
         raise TypeError(f"min_per_class must be a count or a fraction, got {min_per_class!r}")
     if isinstance(min_per_class, Integral):
         floor = int(min_per_class)
@@ -248,6 +259,16 @@ def class_counts(n_samples: int, proportions=None, min_per_class: int | float = 
     return counts
 
 
+@validate_params(
+    n_samples=Integer(min=1),
+    proportions=(None, Array(shape=(6,))),
+    min_per_class=any_of(Integer(min=0), Real(min=0, max=1)),
+    snr_db=any_of(Real(), Pair(Real())),
+    duration=Real(above=0),
+    sampling_rate=Real(above=0),
+    return_params=Boolean(),
+    random_state=RandomState(),
+)
 def make_volcano_signals(
     n_samples: int,
     *,
@@ -324,16 +345,10 @@ def make_volcano_signals(
         ``("LP", "TR", "VT", "EXP", "HYB", "TOR")``.
     params : dict, only with ``return_params=True``
     """
-    n = check_n("n_samples", n_samples)
+    n = n_samples
     counts = class_counts(n, proportions, min_per_class)
-    if isinstance(snr_db, Real) and not isinstance(snr_db, bool) and np.isfinite(snr_db):
-        snr_range = (float(snr_db), float(snr_db))
-    else:
-        snr_range = check_range("snr_db", snr_db)
-    for name, v in (("duration", duration), ("sampling_rate", sampling_rate)):
-        if isinstance(v, bool) or not isinstance(v, Real) or not np.isfinite(v) or v <= 0:
-            raise ValueError(f"{name} must be a positive number, got {v!r}")
-    fs = float(sampling_rate)
+    snr_range = snr_db if isinstance(snr_db, tuple) else (snr_db, snr_db)
+    fs = sampling_rate
     n_t = int(round(duration * fs))
     if n_t < int(20 * fs) or fs < 20:
         raise ValueError(

@@ -170,3 +170,20 @@ def test_bad_arguments(kwargs, error, match):
     kwargs = {"n_samples": 5, **kwargs}
     with pytest.raises(error, match=match):
         make_seismograms(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"depth_km": (0, 1e6)}, "depth_km must be a pair"),
+        ({"distance_km": (0, 1e5)}, "distance_km must be a pair"),
+        ({"magnitude": (0, 12)}, "magnitude must be a pair"),
+        ({"noise": "pink"}, "noise must be one of"),
+        ({"random_state": True}, "random_state must be"),
+        ({"random_state": -1}, "random_state must be"),
+        ({"crust": "generic"}, "crust must be an instance of CrustalModel"),
+    ],
+)
+def test_parameters_outside_the_physics_are_refused_by_name(kwargs, match):
+    with pytest.raises((TypeError, ValueError), match=f"make_seismograms: {match}"):
+        make_seismograms(4, **kwargs)
