@@ -228,6 +228,18 @@ class Checked(Constraint):
         return self.func(value)
 
 
+class Function(Constraint):
+    """A callable (a function, a lambda, an object with ``__call__``)."""
+
+    def describe(self) -> str:
+        return "a callable"
+
+    def convert(self, value: Any) -> Any:
+        if not callable(value):
+            raise TypeError("")
+        return value
+
+
 class RandomState(Constraint):
     """A seed for ``numpy.random.default_rng``: None, an integer >= 0 or a Generator."""
 
@@ -320,8 +332,11 @@ class Array(Constraint):
         shape: tuple[int | None, ...] | None = None,
         finite: bool = True,
         min_size: int = 0,
+        min: float | None = None,
+        above: float | None = None,
     ) -> None:
         self.kind, self.finite, self.min_size, self.shape = kind, finite, min_size, shape
+        self.min, self.above = min, above
         self.ndim = (ndim,) if isinstance(ndim, int) else ndim
 
     def describe(self) -> str:
@@ -332,7 +347,9 @@ class Array(Constraint):
         what = {"real": "real numbers", "int": "integers", "bool": "booleans"}[self.kind]
         finite = "finite " if self.finite and self.kind == "real" else ""
         size = f" (at least {self.min_size})" if self.min_size else ""
-        return f"a {dims}array of {finite}{what}{size}"
+        bound = "" if self.min is None else f" >= {self.min:g}"
+        bound += "" if self.above is None else f" > {self.above:g}"
+        return f"a {dims}array of {finite}{what}{bound}{size}"
 
     def convert(self, value: Any) -> np.ndarray:
         if isinstance(value, str | bytes | dict | set) or value is None:
@@ -354,6 +371,10 @@ class Array(Constraint):
             raise ValueError(f"{array.size} elements")
         if self.finite and array.dtype.kind == "f" and not np.isfinite(array).all():
             raise ValueError("it holds NaN or infinite values")
+        if (self.min is not None and not (array >= self.min).all()) or (
+            self.above is not None and not (array > self.above).all()
+        ):
+            raise ValueError("a value is out of bounds")
         return array
 
 

@@ -50,6 +50,36 @@ from dlies.settings import offline as offline
 from dlies.settings import project_root as project_root
 from dlies.settings import quick_mode as quick_mode
 
+__all__ = [
+    "FIGURE_MARK",
+    "ClaimRefuted",
+    "Runtime",
+    "atomic_path",
+    "atomic_write_text",
+    "bar",
+    "build_dir",
+    "check_name",
+    "claim",
+    "current",
+    "data_dir",
+    "describe_devices",
+    "env_flag",
+    "env_path",
+    "format_claim",
+    "format_entry",
+    "format_number",
+    "offline",
+    "progress",
+    "project_root",
+    "quick_mode",
+    "read_json_list",
+    "record",
+    "results_dir",
+    "savefig",
+    "setup",
+    "show_source",
+]
+
 T = TypeVar("T")
 
 _FIGURE_FORMATS = {"png", "svg", "pdf"}

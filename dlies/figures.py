@@ -18,6 +18,9 @@ def _check_count(name: str, value: object) -> int:
     return int(value)
 
 
+__all__ = ["history_curves", "image_rows", "rayleigh_plane", "tile"]
+
+
 def image_rows(
     rows: Mapping[str, np.ndarray],
     *,

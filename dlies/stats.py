@@ -28,6 +28,17 @@ from numbers import Integral
 import numpy as np
 from scipy import stats as _st
 
+__all__ = [
+    "Interval",
+    "McNemar",
+    "accuracy_interval",
+    "binomial_interval",
+    "bootstrap_interval",
+    "mcnemar_test",
+    "paired_difference",
+    "seed_spread",
+]
+
 
 @dataclass(frozen=True)
 class Interval:

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlies._validate import Array, Instance, Integer, Options, validate_params
+
 __all__ = [
     "BASIN_CRUST",
     "GENERIC_CRUST",
@@ -140,6 +142,13 @@ def _layer_thicknesses(model: CrustalModel, depth: np.ndarray) -> tuple[np.ndarr
     return above, below
 
 
+@validate_params(
+    model=Instance(CrustalModel),
+    distance_km=Array(min=0),
+    depth_km=Array(min=0),
+    phase=Options("P", "S"),
+    iterations=Integer(min=1, max=200),
+)
 def first_arrival(
     model: CrustalModel,
     distance_km: ArrayLike,
@@ -214,6 +223,7 @@ def first_arrival(
     return best_t.reshape(shape), best_p.reshape(shape)
 
 
+@validate_params(model=Instance(CrustalModel), distance_km=Array(min=0), depth_km=Array(min=0))
 def s_minus_p_time(model: CrustalModel, distance_km: ArrayLike, depth_km: ArrayLike) -> np.ndarray:
     """S − P time (s) of the first arrivals at a surface receiver."""
     tp, _ = first_arrival(model, distance_km, depth_km, "P")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlies._validate import Array, Instance, Integer, Real, validate_params
 from dlies.physics.stress import fault_vectors
 
 __all__ = [
@@ -135,6 +136,10 @@ class RectangularFault:
         return pts
 
 
+_FAULT = Instance(RectangularFault)
+
+
+@validate_params(fault=_FAULT)
 def fault_mesh(fault: RectangularFault) -> tuple[np.ndarray, np.ndarray]:
     """Triangles and their slip in ``cutde``'s per-triangle frame.
 
@@ -164,6 +169,13 @@ def fault_mesh(fault: RectangularFault) -> tuple[np.ndarray, np.ndarray]:
     return tris, np.ascontiguousarray(slip_tdcs)
 
 
+@validate_params(
+    points=Array(shape=(None, 3)),
+    fault=_FAULT,
+    shear_modulus=Real(above=0),
+    poisson=Real(above=0, below=0.5),
+    chunk=Integer(min=1),
+)
 def fault_stress(
     points: ArrayLike,
     fault: RectangularFault,
@@ -224,6 +236,7 @@ def fault_stress(
     return out
 
 
+@validate_params(east=Array(), north=Array(), fault=_FAULT)
 def horizontal_distance(east: ArrayLike, north: ArrayLike, fault: RectangularFault) -> np.ndarray:
     """Horizontal distance (m) from points to the fault's surface projection (0 inside it)."""
     phi, delta = np.deg2rad(fault.strike), np.deg2rad(fault.dip)
@@ -238,6 +251,7 @@ def horizontal_distance(east: ArrayLike, north: ArrayLike, fault: RectangularFau
     )
 
 
+@validate_params(fault=_FAULT, shear_modulus=Real(above=0))
 def moment_magnitude(fault: RectangularFault, *, shear_modulus: float = SHEAR_MODULUS) -> float:
     """Moment magnitude :math:`M_w = \\tfrac23(\\log_{10} M_0 - 9.1)`,
     :math:`M_0 = G A \\bar D` (N m)."""

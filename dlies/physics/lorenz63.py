@@ -28,7 +28,28 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlies._validate import Array, Checked, Function, Integer, RandomState, validate_params
+from dlies._validate import Real as RealNumber
+
 #: Lorenz's parameters and the time step of Fablet et al. (2018).
+__all__ = [
+    "BETA",
+    "DT",
+    "LEADING_LYAPUNOV_EXPONENT",
+    "LYAPUNOV_TIME",
+    "RHO",
+    "SIGMA",
+    "Lorenz63Trajectory",
+    "fixed_points",
+    "flow_divergence",
+    "integrate",
+    "jacobian",
+    "leading_lyapunov_exponent",
+    "make_lorenz63",
+    "rk4_step",
+    "vector_field",
+]
+
 SIGMA = 10.0
 RHO = 28.0
 BETA = 8.0 / 3.0
@@ -69,11 +90,16 @@ def _count(name: str, value: object, minimum: int) -> int:
     return int(value)
 
 
+_P = RealNumber(above=0)
+_STATE = Checked(_states, "an array (..., 3) of finite states (x, y, z)")
+
+
 def _field(s: np.ndarray, sigma: float, rho: float, beta: float) -> np.ndarray:
     x, y, z = s[..., 0], s[..., 1], s[..., 2]
     return np.stack([sigma * (y - x), x * (rho - z) - y, x * y - beta * z], axis=-1)
 
 
+@validate_params(state=_STATE, sigma=_P, rho=_P, beta=_P)
 def vector_field(
     state: ArrayLike, *, sigma: float = SIGMA, rho: float = RHO, beta: float = BETA
 ) -> np.ndarray:
@@ -94,6 +120,7 @@ def vector_field(
     return _field(_states(state), *_params(sigma, rho, beta))
 
 
+@validate_params(state=_STATE, sigma=_P, rho=_P, beta=_P)
 def jacobian(
     state: ArrayLike, *, sigma: float = SIGMA, rho: float = RHO, beta: float = BETA
 ) -> np.ndarray:
@@ -122,6 +149,7 @@ def jacobian(
     return np.stack([np.stack(r, axis=-1) for r in rows], axis=-2)
 
 
+@validate_params(sigma=_P, beta=_P)
 def flow_divergence(*, sigma: float = SIGMA, beta: float = BETA) -> float:
     r"""The divergence :math:`\nabla\cdot f = -(\sigma + 1 + \beta)` (per time unit).
 
@@ -131,6 +159,7 @@ def flow_divergence(*, sigma: float = SIGMA, beta: float = BETA) -> float:
     return -(_parameter("sigma", sigma) + 1.0 + _parameter("beta", beta))
 
 
+@validate_params(sigma=_P, rho=_P, beta=_P)
 def fixed_points(*, sigma: float = SIGMA, rho: float = RHO, beta: float = BETA) -> np.ndarray:
     r"""The equilibria: the origin and, for :math:`\rho > 1`, the two convection states.
 
@@ -148,6 +177,7 @@ def fixed_points(*, sigma: float = SIGMA, rho: float = RHO, beta: float = BETA) 
     return np.array([[0.0, 0.0, 0.0], [c, c, rho - 1.0], [-c, -c, rho - 1.0]])
 
 
+@validate_params(state=_STATE, dt=_P, sigma=_P, rho=_P, beta=_P)
 def rk4_step(
     state: ArrayLike,
     dt: float = DT,
@@ -180,6 +210,7 @@ def _rk4(s: np.ndarray, dt: float, p: tuple[float, float, float]) -> np.ndarray:
     return s + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
 
 
+@validate_params(state0=_STATE, n_steps=Integer(min=0), dt=_P, sigma=_P, rho=_P, beta=_P)
 def integrate(
     state0: ArrayLike,
     n_steps: int,
@@ -257,6 +288,17 @@ class Lorenz63Trajectory:
     dt: float
 
 
+@validate_params(
+    n_samples=Integer(min=1),
+    n_trajectories=(None, Integer(min=1)),
+    dt=_P,
+    spin_up=RealNumber(min=0),
+    noise_std=Checked(_noise_std, "a number or 3 numbers, finite and >= 0"),
+    random_state=RandomState(),
+    sigma=_P,
+    rho=_P,
+    beta=_P,
+)
 def make_lorenz63(
     n_samples: int,
     *,
@@ -314,6 +356,15 @@ def make_lorenz63(
     return Lorenz63Trajectory(np.arange(n) * dt, states, observations, noise, dt)
 
 
+@validate_params(
+    advance=Function(),
+    states=Array(shape=(None, 3)),
+    interval=_P,
+    n_intervals=Integer(min=1),
+    separation=_P,
+    n_discard=Integer(min=0),
+    random_state=RandomState(),
+)
 def leading_lyapunov_exponent(
     advance: Callable[[np.ndarray], np.ndarray],
     states: ArrayLike,

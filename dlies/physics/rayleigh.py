@@ -23,19 +23,27 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlies._validate import Array, validate_params
+
 #: Smallest critical Rayleigh number, 27 π⁴ / 4 ≈ 657.5 (free-slip boundaries).
+__all__ = ["RA_CR_MIN", "WAVELENGTH_RATIO_AT_MIN", "critical_rayleigh", "rayleigh_number"]
+
 RA_CR_MIN = 27.0 * np.pi**4 / 4.0
 #: Wavelength ratio λ/b of the first unstable mode, 2√2.
 WAVELENGTH_RATIO_AT_MIN = 2.0 * np.sqrt(2.0)
 
 
-def _positive(name: str, value: ArrayLike) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return arr
+_POSITIVE = Array(above=0)
 
 
+@validate_params(
+    alpha=_POSITIVE,
+    g=_POSITIVE,
+    delta_t=_POSITIVE,
+    thickness=_POSITIVE,
+    nu=_POSITIVE,
+    kappa=_POSITIVE,
+)
 def rayleigh_number(
     *,
     alpha: ArrayLike,
@@ -67,15 +75,11 @@ def rayleigh_number(
     numpy.ndarray
         Ra, broadcast over the inputs.
     """
-    a = _positive("alpha", alpha)
-    gg = _positive("g", g)
-    dt = _positive("delta_t", delta_t)
-    b = _positive("thickness", thickness)
-    n = _positive("nu", nu)
-    k = _positive("kappa", kappa)
-    return a * gg * dt * b**3 / (n * k)
+    b = thickness.astype(np.float64)
+    return alpha * g * delta_t * b**3 / (nu * kappa)
 
 
+@validate_params(wavelength_ratio=_POSITIVE)
 def critical_rayleigh(wavelength_ratio: ArrayLike) -> np.ndarray:
     r"""Critical Rayleigh number :math:`\pi^4 (4 + \lambda^{*2})^3 / (4 \lambda^{*4})`.
 
@@ -90,5 +94,5 @@ def critical_rayleigh(wavelength_ratio: ArrayLike) -> np.ndarray:
     numpy.ndarray
         Ra_cr for each λ*; the mode of that wavelength grows when Ra > Ra_cr.
     """
-    lam = _positive("wavelength_ratio", wavelength_ratio)
+    lam = wavelength_ratio.astype(np.float64)
     return np.pi**4 * (4.0 + lam**2) ** 3 / (4.0 * lam**4)

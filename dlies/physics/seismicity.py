@@ -24,9 +24,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlies._validate import Array, Instance, Integer, Real, validate_params
+
 __all__ = ["dieterich_ratio", "random_receivers"]
 
 
+@validate_params(
+    dcfs=Array(), a_sigma=Real(above=0), duration=Real(above=0), aftershock_duration=Real(above=0)
+)
 def dieterich_ratio(
     dcfs: ArrayLike,
     *,
@@ -52,18 +57,12 @@ def dieterich_ratio(
     numpy.ndarray
         ``N(T) / (r T)`` ≥ 0; 1 where ``dcfs`` is 0.
     """
-    for name, v in (
-        ("a_sigma", a_sigma),
-        ("duration", duration),
-        ("aftershock_duration", aftershock_duration),
-    ):
-        if isinstance(v, bool) or not isinstance(v, int | float | np.floating) or not v > 0:
-            raise ValueError(f"{name} must be a number > 0, got {v!r}")
-    x = np.asarray(dcfs, dtype=np.float64) / a_sigma
+    x = dcfs.astype(np.float64) / a_sigma
     growth = np.log(np.expm1(duration / aftershock_duration))  # ln(e^{T/ta} - 1)
     return aftershock_duration / duration * np.logaddexp(0.0, x + growth)
 
 
+@validate_params(n=Integer(min=0), rng=Instance(np.random.Generator))
 def random_receivers(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """``n`` receiver faults with isotropically distributed orientations.
 

@@ -50,6 +50,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from dlies._validate import Array, Checked, Real, validate_params
+
 __all__ = [
     "abs_sum",
     "coulomb_stress_change",
@@ -81,6 +83,10 @@ def _tensor(sigma: ArrayLike, name: str = "sigma") -> np.ndarray:
     return arr
 
 
+_SIGMA = Checked(_tensor, "an array (..., 3, 3) of finite, symmetric tensors")
+
+
+@validate_params(xx=Array(), yy=Array(), zz=Array(), xy=Array(), xz=Array(), yz=Array())
 def stress_tensor(
     xx: ArrayLike, yy: ArrayLike, zz: ArrayLike, xy: ArrayLike, xz: ArrayLike, yz: ArrayLike
 ) -> np.ndarray:
@@ -107,6 +113,7 @@ def stress_tensor(
     return out
 
 
+@validate_params(sigma=_SIGMA)
 def principal_stresses(sigma: ArrayLike) -> np.ndarray:
     """Principal stresses, sorted :math:`\\sigma_1 \\ge \\sigma_2 \\ge \\sigma_3` (tension +).
 
@@ -120,10 +127,11 @@ def principal_stresses(sigma: ArrayLike) -> np.ndarray:
     numpy.ndarray, shape (..., 3)
         Eigenvalues in descending order, same unit as ``sigma``.
     """
-    arr = _tensor(sigma)
+    arr = sigma
     return np.linalg.eigvalsh(arr)[..., ::-1]
 
 
+@validate_params(sigma=_SIGMA)
 def max_shear(sigma: ArrayLike) -> np.ndarray:
     """Maximum shear stress :math:`(\\sigma_1 - \\sigma_3)/2` (≥ 0), same unit as ``sigma``.
 
@@ -139,6 +147,7 @@ def max_shear(sigma: ArrayLike) -> np.ndarray:
     return 0.5 * (p[..., 0] - p[..., 2])
 
 
+@validate_params(sigma=_SIGMA)
 def von_mises(sigma: ArrayLike) -> np.ndarray:
     """Von Mises equivalent stress :math:`\\sqrt{3 J_2}` (≥ 0), same unit as ``sigma``.
 
@@ -153,13 +162,14 @@ def von_mises(sigma: ArrayLike) -> np.ndarray:
     -------
     numpy.ndarray, shape (...)
     """
-    arr = _tensor(sigma)
+    arr = sigma
     trace = np.trace(arr, axis1=-2, axis2=-1)
     dev = arr - trace[..., None, None] / 3.0 * np.eye(3)
     j2 = 0.5 * np.sum(dev * dev, axis=(-2, -1))
     return np.sqrt(3.0 * j2)
 
 
+@validate_params(sigma=_SIGMA)
 def abs_sum(sigma: ArrayLike) -> np.ndarray:
     """Sum of the magnitudes of the six independent components, same unit as ``sigma``.
 
@@ -179,13 +189,15 @@ def abs_sum(sigma: ArrayLike) -> np.ndarray:
     return a[..., 0, 0] + a[..., 1, 1] + a[..., 2, 2] + a[..., 0, 1] + a[..., 0, 2] + a[..., 1, 2]
 
 
+@validate_params(sigma=_SIGMA)
 def deviatoric(sigma: ArrayLike) -> np.ndarray:
     """The deviatoric part :math:`\\sigma' = \\sigma - \\tfrac13 \\mathrm{tr}(\\sigma) I`."""
-    arr = _tensor(sigma)
+    arr = sigma
     trace = np.trace(arr, axis1=-2, axis2=-1)
     return arr - trace[..., None, None] / 3.0 * np.eye(3)
 
 
+@validate_params(sigma=_SIGMA)
 def stress_invariants(sigma: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The invariants of DeVries et al. (2018, Table 1) from the principal stresses χ_i.
 
@@ -198,12 +210,13 @@ def stress_invariants(sigma: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndar
     -------
     I1, I2, I3 : numpy.ndarray, shape (...)
     """
-    arr = _tensor(sigma)
+    arr = sigma
     i1 = np.trace(arr, axis1=-2, axis2=-1)
     i2 = 0.5 * (i1**2 - np.einsum("...ij,...ji->...", arr, arr))
     return i1, i2, np.linalg.det(arr)
 
 
+@validate_params(strike=Array(), dip=Array(), rake=Array())
 def fault_vectors(
     strike: ArrayLike, dip: ArrayLike, rake: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -249,6 +262,7 @@ def _angles(strike: ArrayLike, dip: ArrayLike, rake: ArrayLike) -> tuple[np.ndar
     return tuple(np.broadcast_arrays(*(np.deg2rad(a) for a in out)))
 
 
+@validate_params(sigma=_SIGMA, strike=Array(), dip=Array(), rake=Array(), mu=Real(min=0))
 def coulomb_stress_change(
     sigma: ArrayLike,
     *,
@@ -277,11 +291,7 @@ def coulomb_stress_change(
     numpy.ndarray
         ΔCFS in the unit of ``sigma``, shape ``broadcast(sigma.shape[:-2], strike.shape, ...)``.
     """
-    arr = _tensor(sigma)
-    if isinstance(mu, bool) or not isinstance(mu, int | float | np.floating) or not np.isfinite(mu):
-        raise TypeError(f"mu must be a finite number, got {mu!r}")
-    if mu < 0:
-        raise ValueError(f"mu must be >= 0, got {mu!r}")
+    arr = sigma
     normal, slip = fault_vectors(strike, dip, rake)
     traction = np.einsum("...ij,...j->...i", arr, normal)
     shear = np.sum(slip * traction, axis=-1)
@@ -289,6 +299,7 @@ def coulomb_stress_change(
     return shear + float(mu) * normal_stress
 
 
+@validate_params(sigma=_SIGMA, strike=Array(), dip=Array(), rake=Array())
 def resolved_stresses(
     sigma: ArrayLike, *, strike: ArrayLike, dip: ArrayLike, rake: ArrayLike
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -304,7 +315,7 @@ def resolved_stresses(
     tau_slip, tau_perpendicular, sigma_n : numpy.ndarray
         Same unit as ``sigma``.
     """
-    arr = _tensor(sigma)
+    arr = sigma
     normal, slip = fault_vectors(strike, dip, rake)
     traction = np.einsum("...ij,...j->...i", arr, normal)
     across = np.cross(slip, normal)

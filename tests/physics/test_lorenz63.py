@@ -169,7 +169,7 @@ def test_lyapunov_exponent_of_a_contraction_is_its_rate():
             lambda: l63.leading_lyapunov_exponent(
                 lambda s: s, np.ones(3), interval=0.1, n_intervals=5
             ),
-            r"\(m, 3\)",
+            r"states must be a \(n, 3\) array",
         ),
     ],
 )
