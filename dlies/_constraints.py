@@ -322,7 +322,7 @@ class Array(Constraint):
     (``"int"``), finite unless ``finite=False``, with ``ndim`` among the given ones and at
     least ``min_size`` elements; returned as a NumPy array (not copied when it is one)."""
 
-    _KINDS = {"real": "fiu", "int": "iu", "bool": "b"}
+    _KINDS = {"real": "fiu", "int": "iu", "bool": "b", "any": "biufUS"}
 
     def __init__(
         self,
@@ -344,8 +344,10 @@ class Array(Constraint):
         if self.shape is not None:
             parts = ["n" if d is None else str(d) for d in self.shape]
             dims = f"({', '.join(parts)}{',' if len(parts) == 1 else ''}) "
-        what = {"real": "real numbers", "int": "integers", "bool": "booleans"}[self.kind]
-        finite = "finite " if self.finite and self.kind == "real" else ""
+        what = {"real": "real numbers", "int": "integers", "bool": "booleans"}.get(
+            self.kind, "numbers, booleans or strings"
+        )
+        finite = "finite " if self.finite and self.kind in ("real", "any") else ""
         size = f" (at least {self.min_size})" if self.min_size else ""
         bound = "" if self.min is None else f" >= {self.min:g}"
         bound += "" if self.above is None else f" > {self.above:g}"
@@ -359,7 +361,8 @@ class Array(Constraint):
         except (ValueError, TypeError) as exc:  # ragged lists, objects NumPy cannot hold
             raise TypeError(str(exc).split("\n")[0]) from None
         if array.dtype.kind not in self._KINDS[self.kind]:
-            raise TypeError(f"dtype {array.dtype}")
+            shown_dtype = isinstance(value, np.ndarray) and value.size > 6
+            raise TypeError("" if shown_dtype else f"dtype {array.dtype}")
         if self.ndim is not None and array.ndim not in self.ndim:
             raise ValueError(f"{array.ndim}-D")
         if self.shape is not None and (

@@ -31,9 +31,19 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from dlies.atomic import atomic_path as atomic_path
-from dlies.atomic import atomic_write_text as atomic_write_text
-from dlies.atomic import read_json_list as read_json_list
+from dlies import atomic as _atomic
+from dlies._validate import (
+    Boolean,
+    Checked,
+    Function,
+    Integer,
+    Options,
+    Path_,
+    Sequence,
+    String,
+    Unchecked,
+    validate_params,
+)
 from dlies.results import ClaimRefuted as ClaimRefuted
 from dlies.results import claim as claim
 from dlies.results import format_claim as format_claim
@@ -81,6 +91,14 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+#: The atomic writes of :mod:`dlies.atomic`, their arguments checked.
+atomic_path = validate_params(path=Path_())(_atomic.atomic_path)
+atomic_write_text = validate_params(path=Path_(), text=String(1 << 30, allow_empty=True))(
+    _atomic.atomic_write_text
+)
+read_json_list = validate_params(path=Path_(), what=String(200))(_atomic.read_json_list)
+_NAME = Checked(check_name, "1-100 letters, digits, '_', '-' or '.', not starting with '.' or '-'")
 
 _FIGURE_FORMATS = {"png", "svg", "pdf"}
 #: Written into every figure savefig saves (PNG/SVG/PDF "Creator"): dlies run may replace it.
@@ -178,6 +196,9 @@ def describe_devices() -> str:
     return "GPU: " + ", ".join(names)
 
 
+@validate_params(
+    notebook=_NAME, seed=Integer(min=0, max=2**32 - 1), tensorflow=Boolean(), verbose=Boolean()
+)
 def setup(
     notebook: str, seed: int = 0, *, tensorflow: bool = True, verbose: bool = True
 ) -> Runtime:
@@ -196,9 +217,6 @@ def setup(
         Print one line with the TensorFlow version, the device and the mode.
     """
     global _current
-    check_name(notebook, "setup: notebook")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"setup: seed must be a non-negative integer, got {seed!r}")
     random.seed(seed)
     np.random.seed(seed)
     tf_version = keras_version = "not used"
@@ -232,6 +250,13 @@ def _lecture(lecture: str | None, caller: str) -> str:
 
 
 # --------------------------------------------------------------------------- figures
+@validate_params(
+    fig=Unchecked("a matplotlib Figure: its own savefig checks it"),
+    name=_NAME,
+    formats=Sequence(Options("png", "svg", "pdf"), min_length=1, iterable=True),
+    lecture=(None, _NAME),
+    dpi=Integer(min=1, max=2400),
+)
 def savefig(
     fig, name: str, *, formats: Iterable[str] = ("png",), lecture: str | None = None, dpi: int = 120
 ) -> list[Path]:
@@ -243,10 +268,6 @@ def savefig(
     """
     from dlies.build.marks import is_marked_figure
 
-    check_name(name, "savefig: name")
-    formats = list(formats)
-    if not formats or any(f not in _FIGURE_FORMATS for f in formats):
-        raise ValueError(f"savefig: formats must be among {sorted(_FIGURE_FORMATS)}, got {formats}")
     folder = build_dir() / "figures" / _lecture(lecture, "savefig")
     written = []
     for fmt in formats:
@@ -264,6 +285,7 @@ def savefig(
 
 
 # --------------------------------------------------------------------------- notebook chores
+@validate_params(kwargs=Unchecked("options of tqdm's TqdmCallback, which checks them"))
 def progress(**kwargs: Any):
     """One compact progress bar for a Keras ``fit``: epochs, with the latest metrics.
 
@@ -275,6 +297,11 @@ def progress(**kwargs: Any):
     return TqdmCallback(**{"verbose": 0, "leave": True, "mininterval": 0.5} | kwargs)
 
 
+@validate_params(
+    iterable=Unchecked("any iterable: tqdm iterates it"),
+    desc=(None, String(200)),
+    total=(None, Integer(min=0)),
+)
 def bar(iterable: Iterable[T], *, desc: str | None = None, total: int | None = None) -> Iterable[T]:
     """A compact progress bar over a loop (training steps, data generation)."""
     from tqdm.auto import tqdm
@@ -282,6 +309,7 @@ def bar(iterable: Iterable[T], *, desc: str | None = None, total: int | None = N
     return tqdm(iterable, desc=desc, total=total, leave=True, mininterval=0.5)
 
 
+@validate_params(obj=Function(), docstring=Boolean())
 def show_source(obj: Any, *, docstring: bool = False) -> Any:
     """Display the source code of a function or class, highlighted in Jupyter.
 

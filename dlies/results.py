@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from dlies._validate import Boolean, Checked, Instance, String, validate_params
+from dlies._validate import Real as RealNumber
 from dlies.atomic import atomic_write_text, read_json_list
 from dlies.settings import build_dir, check_name, quick_mode
 
@@ -103,6 +105,45 @@ def _store(lecture: str, key: tuple[str, str], entry: dict[str, Any]) -> None:
 
 
 # --------------------------------------------------------------------------- numbers
+def _value(value: Any) -> Any:
+    if not _is_interval(value):
+        _number("value", value, allow_none=False)
+    return value
+
+
+def _interval(value: Any) -> Any:
+    if not _is_interval(value) and (isinstance(value, str) or len(value) != 2):
+        raise ValueError("")
+    return value
+
+
+def _holds(value: Any) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError("")
+    return bool(value)
+
+
+def _evidence_checked(evidence: Any) -> Any:
+    _evidence(evidence)
+    return evidence
+
+
+_TEXT = String(MAX_TEXT)
+_LECTURE = (None, Checked(check_name, "a lecture name (letters, digits, '_', '-', '.')"))
+
+
+@validate_params(
+    metric=_TEXT,
+    value=Checked(_value, "a finite number or a dlies.stats.Interval"),
+    interval=(None, Checked(_interval, "a pair (low, high) or a dlies.stats.Interval")),
+    interval_method=(None, _TEXT),
+    reference=(None, RealNumber()),
+    source=(None, _TEXT),
+    threshold=(None, RealNumber()),
+    higher_is_better=Boolean(),
+    lecture=_LECTURE,
+    verbose=Boolean(),
+)
 def record(
     metric: str,
     value: Any,
@@ -158,6 +199,10 @@ def record(
         low, high = _number("interval low", low), _number("interval high", high)
         if not low <= high:
             raise ValueError(f"record: interval must have low <= high, got {(low, high)}")
+        if not low <= value_f <= high:
+            raise ValueError(
+                f"record: value {value_f!r} lies outside its own interval {(low, high)}"
+            )
         if not interval_method:
             raise ValueError("record: an interval needs interval_method (how it was obtained)")
     lecture = _lecture(lecture, "record")
@@ -242,6 +287,7 @@ def format_evidence(evidence: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+@validate_params(entry=Instance(Mapping))
 def format_claim(entry: Mapping[str, Any]) -> str:
     """One line: ``✔ statement: evidence``, and ``(quick mode: not judged)`` when not judged."""
     mark = "✔" if entry["holds"] else "✘"
@@ -249,6 +295,12 @@ def format_claim(entry: Mapping[str, Any]) -> str:
     return text if entry["judged"] else text + f" ({entry['mode']} mode: not judged)"
 
 
+@validate_params(
+    statement=_TEXT,
+    holds=Checked(_holds, "a bool computed from the run (for an array, say which: .all(), .any())"),
+    evidence=Checked(_evidence_checked, "a dlies.stats.Interval or a mapping of named values"),
+    lecture=_LECTURE,
+)
 def claim(statement: str, holds: Any, *, evidence: Any, lecture: str | None = None) -> None:
     """State a conclusion about this run, decided by the run's own numbers.
 
@@ -302,12 +354,14 @@ def claim(statement: str, holds: Any, *, evidence: Any, lecture: str | None = No
 
 
 # --------------------------------------------------------------------------- formatting
+@validate_params(x=RealNumber(finite=False))
 def format_number(x: float) -> str:
     """Six significant digits; large whole numbers (sample counts) written out in full."""
     x = float(x)
     return str(int(x)) if x.is_integer() and abs(x) >= 1e4 else f"{x:.6g}"
 
 
+@validate_params(entry=Instance(dict))
 def format_entry(entry: dict[str, Any]) -> str:
     """One line: ``metric = value [low, high] (reference r, source) [meets >= t]``."""
     text = f"{entry['metric']} = {entry['value']:.4g}"

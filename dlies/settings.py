@@ -10,12 +10,15 @@ import os
 import re
 from pathlib import Path
 
+from dlies._validate import Path_, String, Unchecked, validate_params
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 # Lecture and figure names: they become file names, so no separators, no leading dot.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
+@validate_params(name=String(200))
 def env_flag(name: str) -> bool:
     """Read a boolean ``DLIES_*`` variable: 1/true/yes/on or 0/false/no/off (or unset).
 
@@ -39,6 +42,7 @@ def offline() -> bool:
     return env_flag("DLIES_OFFLINE")
 
 
+@validate_params(name=Unchecked("the value this function checks"), what=String(200))
 def check_name(name: object, what: str = "name") -> str:
     """A lecture or figure name that is safe as a file name (no ``/``, ``..``, leading dot)."""
     if not isinstance(name, str) or not _NAME.match(name) or name in {".", ".."}:
@@ -65,6 +69,7 @@ def project_root() -> Path:
     return here if _is_root(here) else cwd
 
 
+@validate_params(name=String(200), default=Path_())
 def env_path(name: str, default: Path) -> Path:
     """A folder named by an environment variable, or ``default``; refuses an existing file."""
     raw = os.environ.get(name, "").strip()

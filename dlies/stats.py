@@ -28,6 +28,8 @@ from numbers import Integral
 import numpy as np
 from scipy import stats as _st
 
+from dlies._validate import Array, Function, Integer, RandomState, Real, validate_params
+
 __all__ = [
     "Interval",
     "McNemar",
@@ -59,6 +61,11 @@ def _confidence(confidence: float) -> float:
     return float(confidence)
 
 
+_CONFIDENCE = Real(above=0, below=1)
+_LABELS = Array(kind="any", ndim=1)
+
+
+@validate_params(successes=Integer(min=0), trials=Integer(min=0), confidence=_CONFIDENCE)
 def binomial_interval(successes: int, trials: int, *, confidence: float = 0.95) -> Interval:
     """Wilson score interval for a proportion ``successes / trials``.
 
@@ -84,6 +91,7 @@ def binomial_interval(successes: int, trials: int, *, confidence: float = 0.95) 
     return Interval(p, low, high, f"Wilson {pct} %, n={trials}")
 
 
+@validate_params(y_true=_LABELS, y_pred=_LABELS, confidence=_CONFIDENCE)
 def accuracy_interval(y_true, y_pred, *, confidence: float = 0.95) -> Interval:
     """Accuracy of ``y_pred`` against ``y_true`` with its Wilson interval."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
@@ -95,6 +103,14 @@ def accuracy_interval(y_true, y_pred, *, confidence: float = 0.95) -> Interval:
     return binomial_interval(int((y_true == y_pred).sum()), len(y_true), confidence=confidence)
 
 
+@validate_params(
+    statistic=Function(),
+    arrays=Array(kind="any", min_size=1),
+    groups=(None, _LABELS),
+    n_resamples=Integer(min=10),
+    confidence=_CONFIDENCE,
+    random_state=RandomState(),
+)
 def bootstrap_interval(
     statistic: Callable[..., float],
     *arrays: Sequence,
@@ -174,6 +190,7 @@ def bootstrap_interval(
     )
 
 
+@validate_params(values=Array(ndim=1, min_size=2), confidence=_CONFIDENCE)
 def seed_spread(values: Sequence[float], *, confidence: float = 0.95) -> Interval:
     """Mean over training seeds with Student's t interval of the mean (n − 1 degrees).
 
@@ -192,6 +209,16 @@ def seed_spread(values: Sequence[float], *, confidence: float = 0.95) -> Interva
 
 
 # --------------------------------------------------------------------------- paired comparisons
+@validate_params(
+    statistic=Function(),
+    y_true=_LABELS,
+    pred_a=Array(kind="any"),
+    pred_b=Array(kind="any"),
+    groups=(None, _LABELS),
+    n_resamples=Integer(min=10),
+    confidence=_CONFIDENCE,
+    random_state=RandomState(),
+)
 def paired_difference(
     statistic: Callable[..., float],
     y_true: Sequence,
@@ -247,6 +274,7 @@ class McNemar:
                 "McNemar exact p": self.p_value}  # fmt: skip
 
 
+@validate_params(correct_a=Array(kind="bool", ndim=1), correct_b=Array(kind="bool", ndim=1))
 def mcnemar_test(correct_a: Sequence, correct_b: Sequence) -> McNemar:
     """Compare two classifiers on the same test items from their per-item correctness.
 

@@ -304,3 +304,24 @@ def test_progress_callback_runs_a_fit():
     h = model.fit(np.zeros((8, 2)), np.zeros(8), epochs=2, verbose=0, callbacks=[course.progress()])
     assert len(h.history["loss"]) == 2
     assert list(course.bar(range(3), desc="x")) == [0, 1, 2]
+
+
+def test_setup_takes_a_numpy_seed_and_refuses_what_numpy_cannot_seed():
+    rt = course.setup(notebook="99_seed", seed=np.int64(3), tensorflow=False, verbose=False)
+    assert rt.seed == 3 and isinstance(rt.seed, int)
+    for bad in (True, -1, 2**40, 1.5, "3"):
+        with pytest.raises((TypeError, ValueError), match="setup: seed must be an integer"):
+            course.setup(notebook="99_seed", seed=bad, tensorflow=False, verbose=False)
+
+
+def test_savefig_names_its_bad_arguments(tmp_path, monkeypatch):
+    monkeypatch.setenv("DLIES_BUILD", str(tmp_path))
+    for kwargs, match in (
+        ({"formats": "png"}, "formats must be an iterable"),
+        ({"formats": ["gif"]}, "formats must be"),
+        ({"dpi": 0}, "dpi must be an integer >= 1"),
+        ({"lecture": "../x"}, "lecture must be"),
+    ):
+        with pytest.raises((TypeError, ValueError), match=f"savefig: {match}"):
+            course.savefig(None, "fig", **kwargs)
+    assert not any(tmp_path.iterdir())

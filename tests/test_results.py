@@ -146,3 +146,20 @@ def test_files_written_before_claims_existed_are_still_results_files(tmp_path):
     for broken in ({**claim, "kind": "number"}, {**claim, "holds": "yes"}, {**claim, "x": 1}):
         path.write_text(json.dumps([old, broken]))
         assert not marks.is_results_file(path, "03_x"), broken
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"value": 0.5, "interval": (0.6, 0.9), "interval_method": "m"}, "outside its own"),
+        ({"value": Interval(0.95, 0.6, 0.9, "m")}, "outside its own"),
+        ({"value": 0.5, "verbose": "yes"}, "record: verbose must be True or False"),
+        ({"value": 0.5, "higher_is_better": 1}, "higher_is_better must be True or False"),
+        ({"value": 0.5, "source": "x" * 10_000_000}, "source must be a non-empty string"),
+        ({"value": 0.5, "interval": "ab", "interval_method": "m"}, "interval must be"),
+    ],
+)
+def test_record_refuses_what_it_used_to_store(build, kwargs, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        course.record("acc", lecture="99_test", **kwargs)
+    assert not (build / "results" / "99_test.json").exists()

@@ -108,5 +108,5 @@ def test_mcnemar_counts_discordant_items_and_known_p():
     assert result.p_value == pytest.approx(0.0385742, rel=1e-5)  # 2·P(X ≤ 2), X ~ B(12, 1/2)
     assert stats.mcnemar_test(a, a).p_value == 1.0
     assert result.as_evidence()["McNemar exact p"] == result.p_value
-    with pytest.raises(ValueError, match="boolean 1-D"):
+    with pytest.raises(ValueError, match="1-D array of booleans"):
         stats.mcnemar_test(a.astype(int), b)
