@@ -351,7 +351,7 @@ class Array(Constraint):
         size = f" (at least {self.min_size})" if self.min_size else ""
         bound = "" if self.min is None else f" >= {self.min:g}"
         bound += "" if self.above is None else f" > {self.above:g}"
-        return f"a {dims}array of {finite}{what}{bound}{size}"
+        return f"{'a' if dims else 'an'} {dims}array of {finite}{what}{bound}{size}"
 
     def convert(self, value: Any) -> np.ndarray:
         if isinstance(value, str | bytes | dict | set) or value is None:

@@ -11,6 +11,20 @@ from numbers import Integral
 
 import numpy as np
 
+from dlies._validate import (
+    Array,
+    Boolean,
+    Instance,
+    Integer,
+    Real,
+    String,
+    Unchecked,
+    validate_params,
+)
+from dlies._validate import (
+    Sequence as SequenceOf,
+)
+
 
 def _check_count(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
@@ -21,6 +35,13 @@ def _check_count(name: str, value: object) -> int:
 __all__ = ["history_curves", "image_rows", "rayleigh_plane", "tile"]
 
 
+@validate_params(
+    rows=Instance(Mapping, what="a mapping of row labels to image arrays"),
+    n=Integer(min=1),
+    title=(None, String(200)),
+    size=Real(above=0, max=20),
+    cmap=String(100),
+)
 def image_rows(
     rows: Mapping[str, np.ndarray],
     *,
@@ -64,6 +85,7 @@ def image_rows(
     return fig
 
 
+@validate_params(images=Array(ndim=3), ncols=Integer(min=1))
 def tile(images: np.ndarray, ncols: int) -> np.ndarray:
     """Arrange ``(m, H, W)`` images into one ``(rows*H, ncols*W)`` mosaic, row by row.
 
@@ -80,6 +102,13 @@ def tile(images: np.ndarray, ncols: int) -> np.ndarray:
     return arr.reshape(m // ncols, ncols, h, w).transpose(0, 2, 1, 3).reshape(m // ncols * h, -1)
 
 
+@validate_params(
+    history=Instance(Mapping, what="a Keras History.history mapping"),
+    metrics=SequenceOf(String(200), min_length=1),
+    ylabels=(None, SequenceOf(String(200), min_length=1)),
+    title=(None, String(200)),
+    log_loss=Boolean(),
+)
 def history_curves(
     history: Mapping[str, Sequence[float]],
     metrics: Sequence[str] = ("loss", "accuracy"),
@@ -119,6 +148,13 @@ def history_curves(
     return fig
 
 
+@validate_params(
+    ax=Unchecked("a matplotlib Axes: its own methods check it"),
+    lam_star=Array(ndim=1, above=0),
+    ra=Array(ndim=1, above=0),
+    labels=Array(ndim=1),
+    wrong=(None, Array(kind="bool", ndim=1)),
+)
 def rayleigh_plane(ax, lam_star: np.ndarray, ra: np.ndarray, labels: np.ndarray, *, wrong=None):
     r"""Samples in the :math:`(\lambda^*, Ra)` plane, coloured by a 0/1 label, with the theory.
 

@@ -26,6 +26,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dlies._validate import Checked, Integer, validate_params
+
 __all__ = ["FEATURES_PER_SCALE", "covariance_features"]
 
 #: The features computed at each scale, in column order.
@@ -73,6 +75,14 @@ def feature_names(scales: Sequence[float]) -> list[str]:
     return [f"{f}_D{s:g}m" for s in _as_scales(scales) for f in FEATURES_PER_SCALE]
 
 
+@validate_params(
+    points=Checked(lambda v: _as_points(v, "points"), "an array (n, 3) of finite coordinates"),
+    core_points=Checked(
+        lambda v: _as_points(v, "core_points"), "an array (m, 3) of finite coordinates"
+    ),
+    scales=Checked(_as_scales, "distinct finite diameters > 0 (m)"),
+    max_pairs=Integer(min=1),
+)
 def covariance_features(
     points: np.ndarray,
     core_points: np.ndarray,
@@ -122,11 +132,7 @@ def covariance_features(
     """
     from scipy.spatial import cKDTree
 
-    cloud = _as_points(points, "points")
-    core = _as_points(core_points, "core_points")
-    diam = _as_scales(scales)
-    if isinstance(max_pairs, bool) or not isinstance(max_pairs, int | np.integer) or max_pairs < 1:
-        raise ValueError(f"covariance_features: max_pairs must be an integer >= 1, got {max_pairs}")
+    cloud, core, diam = points, core_points, scales
     if len(cloud) == 0:
         raise ValueError("covariance_features: points is empty")
     names = feature_names(diam)

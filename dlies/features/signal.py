@@ -10,10 +10,11 @@ signals; :func:`domain_features` computes the 34 on any one representation.
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 from scipy.signal import hilbert
+
+from dlies._validate import Array, Boolean, validate_params
+from dlies._validate import Real as RealNumber
 
 DOMAINS = ("temporal", "spectral", "cepstral")
 ENTROPY_BINS = (5, 30, 500)
@@ -166,6 +167,7 @@ def representations(x: np.ndarray, sampling_rate: float) -> dict[str, tuple[np.n
     }
 
 
+@validate_params(x=Array(finite=False), sampling_rate=RealNumber(above=0), normalize=Boolean())
 def signal_features(
     x, sampling_rate: float, *, normalize: bool = True
 ) -> tuple[np.ndarray, list[str]]:
@@ -207,14 +209,7 @@ def signal_features(
     if not np.all(np.isfinite(arr)):
         bad = np.flatnonzero(~np.isfinite(arr).all(axis=1))
         raise ValueError(f"signal_features: x has NaN or inf in rows {bad[:10].tolist()}")
-    if (
-        isinstance(sampling_rate, bool)
-        or not isinstance(sampling_rate, Real)
-        or not np.isfinite(sampling_rate)
-        or sampling_rate <= 0
-    ):
-        raise ValueError(f"signal_features: sampling_rate must be > 0 Hz, got {sampling_rate!r}")
-    fs = float(sampling_rate)
+    fs = sampling_rate
     blocks = []
     for start in range(0, arr.shape[0], _CHUNK):
         block = arr[start : start + _CHUNK]

@@ -118,7 +118,7 @@ def test_batch_equals_rows_across_chunks():
         (np.r_[np.zeros(99), np.nan][None, :], FS, "NaN or inf in rows"),
         (np.zeros((1, 100)), 0.0, "sampling_rate"),
         (np.zeros((1, 100)), True, "sampling_rate"),
-        ([["a"] * 10], FS, "numeric"),
+        ([["a"] * 10], FS, "array of real numbers"),
     ],
 )
 def test_bad_input(x, rate, match):
