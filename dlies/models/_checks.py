@@ -7,14 +7,16 @@ without a word, is caught here.
 
 from __future__ import annotations
 
-from numbers import Real
+import numbers
 
 import numpy as np
+
+from dlies._validate import Checked, Function, Integer, Real, Sequence, String, any_of
 
 
 def dropout_rate(rate: float) -> float:
     """A dropout rate in [0, 1): Keras accepts 1.0, which zeroes every unit while training."""
-    if isinstance(rate, bool) or not isinstance(rate, Real) or not 0.0 <= rate < 1.0:
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout must be a number in [0, 1), got {rate!r}")
     return float(rate)
 
@@ -32,3 +34,21 @@ def adapt_array(data: object, input_shape: tuple[int, ...]) -> np.ndarray:
             f"got {arr.shape}"
         )
     return arr
+
+
+def _shape(value: object) -> tuple[int, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, tuple | list):
+        raise TypeError("")
+    return tuple(Integer(min=1).convert(v) for v in value)
+
+
+#: What the builders' parameters accept, declared beside each module's builders.
+SHAPE = Checked(_shape, "a tuple of integers >= 1 (one input's shape, no batch axis)")
+WIDTHS = Sequence(Integer(min=1), min_length=1)
+HIDDEN = Sequence(Integer(min=1))  # no hidden layer at all is a model too
+COUNT = Integer(min=1)
+NAME = String(200)
+DROPOUT = Checked(dropout_rate, "a number in [0, 1)")
+ACTIVATION = any_of(String(100), Function())
+L2 = Real(min=0)
+AUGMENT = Real(min=0, max=1)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import keras
 
+from dlies._validate import validate_params
+from dlies.models._checks import COUNT, DROPOUT, NAME, SHAPE
+
 
 def devries_network(
     input_shape=(12,), *, hidden_layers=6, units=50, dropout=0.5, name="devries_network"
@@ -31,3 +34,11 @@ def one_neuron(input_shape=(1,), *, name="one_neuron") -> keras.Model:
         1, activation="sigmoid", kernel_initializer="zeros", name="p_aftershock"
     )(inputs)
     return keras.Model(inputs, outputs, name=name)
+
+
+# Argument checks, declared apart from the builders so that show_source shows each builder
+# as the lecture reads it.
+devries_network = validate_params(
+    input_shape=SHAPE, hidden_layers=COUNT, units=COUNT, dropout=DROPOUT, name=NAME
+)(devries_network)
+one_neuron = validate_params(input_shape=SHAPE, name=NAME)(one_neuron)

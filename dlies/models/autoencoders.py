@@ -29,6 +29,9 @@ from math import prod
 
 import keras
 
+from dlies._validate import validate_params
+from dlies.models._checks import ACTIVATION, COUNT, NAME, SHAPE, WIDTHS
+
 
 def dense_autoencoder(
     input_shape: tuple[int, ...] = (28, 28),
@@ -190,3 +193,19 @@ def vae_decoder(
     x = keras.layers.Dense(prod(output_shape), activation="sigmoid", name="pixels")(x)
     outputs = keras.layers.Reshape(output_shape, name="image")(x)
     return keras.Model(inputs, outputs, name=name)
+
+
+# Argument checks, declared apart from the builders so that show_source shows each builder
+# as the lecture reads it.
+dense_autoencoder = validate_params(
+    input_shape=SHAPE, encoder_units=WIDTHS, code_size=COUNT, activation=ACTIVATION, name=NAME
+)(dense_autoencoder)
+conv_autoencoder = validate_params(input_shape=SHAPE, filters=COUNT, kernel_size=COUNT, name=NAME)(
+    conv_autoencoder
+)
+vae_encoder = validate_params(input_shape=SHAPE, latent_dim=COUNT, hidden=WIDTHS, name=NAME)(
+    vae_encoder
+)
+vae_decoder = validate_params(output_shape=SHAPE, latent_dim=COUNT, hidden=WIDTHS, name=NAME)(
+    vae_decoder
+)

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
-from dlies.models._checks import adapt_array
+from dlies._validate import Array, validate_params
+from dlies.models._checks import ACTIVATION, NAME, SHAPE, WIDTHS, adapt_array
 
 
 def mantle_classifier(
@@ -49,3 +50,14 @@ def mantle_classifier(
         x = keras.layers.Dense(width, activation=activation, name=f"hidden_{i}")(x)
     outputs = keras.layers.Dense(1, activation="sigmoid", name="p_mode_grows")(x)
     return keras.Model(inputs, outputs, name=name)
+
+
+# Argument checks, declared apart from the builders so that show_source shows each builder
+# as the lecture reads it.
+mantle_classifier = validate_params(
+    input_shape=SHAPE,
+    adapt_data=Array(min_size=2),
+    hidden=WIDTHS,
+    activation=ACTIVATION,
+    name=NAME,
+)(mantle_classifier)

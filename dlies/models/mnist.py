@@ -12,7 +12,19 @@ from collections.abc import Sequence
 
 import keras
 
-from dlies.models._checks import dropout_rate
+from dlies._validate import validate_params
+from dlies.models._checks import (
+    ACTIVATION,
+    AUGMENT,
+    COUNT,
+    DROPOUT,
+    HIDDEN,
+    L2,
+    NAME,
+    SHAPE,
+    WIDTHS,
+    dropout_rate,
+)
 
 
 def _augment(x, shift: float, rotation: float):
@@ -178,3 +190,32 @@ def cnn_classifier(
     x = keras.layers.Dense(dense, activation="relu", name="dense")(x)
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="class_probabilities")(x)
     return keras.Model(inputs, outputs, name=name)
+
+
+# Argument checks, declared apart from the builders so that show_source shows each builder
+# as the lecture reads it.
+softmax_regression = validate_params(input_shape=SHAPE, num_classes=COUNT, l2=L2, name=NAME)(
+    softmax_regression
+)
+mlp_classifier = validate_params(
+    input_shape=SHAPE,
+    hidden=HIDDEN,
+    activation=ACTIVATION,
+    dropout=DROPOUT,
+    l2=L2,
+    augment_shift=AUGMENT,
+    augment_rotation=AUGMENT,
+    num_classes=COUNT,
+    name=NAME,
+)(mlp_classifier)
+cnn_classifier = validate_params(
+    input_shape=SHAPE,
+    filters=WIDTHS,
+    kernel_size=COUNT,
+    dense=COUNT,
+    dropout=DROPOUT,
+    augment_shift=AUGMENT,
+    augment_rotation=AUGMENT,
+    num_classes=COUNT,
+    name=NAME,
+)(cnn_classifier)
