@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlies.datasets._validate import check_file
+from dlies._validate import Boolean, Integer, RegularFile, validate_params
+from dlies.datasets._files import LIBRARY_ERRORS
+
+#: The most bytes a LAZ file's points may expand to, per byte of the file (LAZ compresses
+#: lidar points 5-15 times, regular synthetic ones far more): a header declaring more lies.
+MAX_LAZ_EXPANSION = 1000
 
 __all__ = ["ASPRS_CLASSES", "LasCloud", "load_las", "load_xyz", "read_las"]
 
@@ -33,6 +38,7 @@ ASPRS_CLASSES = {
 }
 
 
+@validate_params(path=RegularFile(), label_column=(None, Integer(min=3)))
 def load_xyz(
     path: str | os.PathLike, *, label_column: int | None = None
 ) -> tuple[np.ndarray, np.ndarray | None]:
@@ -55,7 +61,7 @@ def load_xyz(
         x, y, z in the file's units (m for lidar).
     labels : ndarray (n,), int64, or None
     """
-    p = check_file(path, "load_xyz")
+    p = path
     try:
         with p.open(encoding="utf-8") as fh:
             first = next((ln for ln in fh if ln.strip() and not ln.lstrip().startswith("#")), "")
@@ -78,9 +84,7 @@ def load_xyz(
         raise ValueError(f"load_xyz: {p}: non-finite coordinates in data row {bad[0] + 1}")
     if label_column is None:
         return points, None
-    if isinstance(label_column, bool) or not isinstance(label_column, int):
-        raise TypeError(f"load_xyz: label_column must be an int, got {label_column!r}")
-    if not 3 <= label_column < n_cols:
+    if label_column >= n_cols:
         raise ValueError(
             f"load_xyz: {p}: label_column {label_column} is not one of the columns after "
             f"x y z (the file has {n_cols} columns)"
@@ -136,31 +140,56 @@ def _linear_unit_m(header) -> float | None:
     return None
 
 
+@validate_params(path=RegularFile(), metres=Boolean())
 def read_las(path: str | os.PathLike, *, metres: bool = True) -> LasCloud:
     """Read a LAS or LAZ point cloud with ``laspy`` (LAZ through its ``lazrs`` backend).
 
     With ``metres=True`` coordinates in feet (or any linear unit the file's CRS names) are
     converted to metres; a file that names no unit is returned as it is.
     """
-    if not isinstance(metres, bool):
-        raise TypeError(f"read_las: metres must be True or False, got {metres!r}")
     return _read_las(path, metres, "read_las")
+
+
+def _check_header(p, header, caller: str) -> None:
+    """Refuse a header whose scales or offsets are not finite (or a scale is 0), or whose
+    point count needs more bytes than the file holds, before any point is read."""
+    scales, offsets = np.asarray(header.scales, float), np.asarray(header.offsets, float)
+    if not (np.isfinite(scales).all() and np.all(scales != 0) and np.isfinite(offsets).all()):
+        raise ValueError(
+            f"{caller}: {p}: header scales {scales.tolist()} and offsets {offsets.tolist()} "
+            "must be finite (scales non-zero)"
+        )
+    declared = int(header.point_count) * int(header.point_format.size)
+    room = p.stat().st_size - int(header.offset_to_point_data)
+    if declared > room * (MAX_LAZ_EXPANSION if header.are_points_compressed else 1):
+        raise ValueError(
+            f"{caller}: {p}: the header declares {header.point_count} points "
+            f"({declared} bytes) but the file holds {max(room, 0)} bytes of points: it is "
+            "damaged or truncated"
+        )
 
 
 def _read_las(path: str | os.PathLike, metres: bool, caller: str) -> LasCloud:
     import laspy
 
-    p = check_file(path, caller)
+    p = path
     try:
-        las = laspy.read(p)
+        with laspy.open(p) as reader:
+            _check_header(p, reader.header, caller)
+            las = reader.read()
         points = np.column_stack([np.asarray(las.x), np.asarray(las.y), np.asarray(las.z)])
         columns = [
             np.asarray(getattr(las, name), dtype=np.int64)
             for name in ("classification", "intensity", "return_number", "number_of_returns")
         ]
         unit = _linear_unit_m(las.header)
-    except (laspy.errors.LaspyException, ValueError, OSError, EOFError) as exc:
-        raise ValueError(f"{caller}: {p} is not a readable LAS/LAZ file: {exc}") from exc
+    except (laspy.errors.LaspyException, *LIBRARY_ERRORS) as exc:
+        if isinstance(exc, ValueError) and str(exc).startswith(f"{caller}: {p}:"):
+            raise
+        detail = "not enough memory" if isinstance(exc, MemoryError) else exc
+        raise ValueError(
+            f"{caller}: {p} is not a readable LAS/LAZ file ({type(exc).__name__}: {detail})"
+        ) from exc
     if len(points) == 0:
         raise ValueError(f"{caller}: {p} holds no points")
     points = points.astype(np.float64)
@@ -169,6 +198,7 @@ def _read_las(path: str | os.PathLike, metres: bool, caller: str) -> LasCloud:
     return LasCloud(points, *columns, unit_m=unit)
 
 
+@validate_params(path=RegularFile())
 def load_las(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """Read a LAS or LAZ point cloud's coordinates and classes (:func:`read_las` has more).
 

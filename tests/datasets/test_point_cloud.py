@@ -168,3 +168,74 @@ def test_load_las_bad_files(tmp_path):
         load_las(truncated)
     with pytest.raises(TypeError, match="path must be"):
         load_las(3)
+
+
+def _las12(path, n=10):
+    """A LAS 1.2 file of ``n`` points (header: version at byte 24, point count at 107,
+    scales at 131, offsets at 155)."""
+    import laspy
+
+    header = laspy.LasHeader(point_format=3, version="1.2")
+    header.scales, header.offsets = np.full(3, 0.01), np.zeros(3)
+    las = laspy.LasData(header)
+    las.x = las.y = las.z = np.arange(float(n))
+    las.write(path)
+    return path
+
+
+def _patched(tmp_path, name, offset, fmt, value):
+    import struct
+
+    data = bytearray(_las12(tmp_path / "good.las").read_bytes())
+    struct.pack_into(fmt, data, offset, value)
+    (tmp_path / name).write_bytes(bytes(data))
+    return tmp_path / name
+
+
+@pytest.mark.parametrize(
+    "name, offset, fmt, value, match",
+    [
+        ("nan_scale.las", 131, "<d", float("nan"), "scales .* must be finite"),
+        ("zero_scale.las", 139, "<d", 0.0, "scales .* must be finite"),
+        ("inf_offset.las", 155, "<d", float("inf"), "offsets .* must be finite"),
+        ("billion.las", 107, "<I", 10**9, "declares 1000000000 points"),
+        ("version99.las", 24, "<BB", (9, 9), r"not a readable LAS/LAZ file \(error"),
+    ],
+)
+def test_las_headers_that_lie_are_refused_naming_the_file(
+    tmp_path, name, offset, fmt, value, match
+):
+    import struct
+
+    if isinstance(value, tuple):
+        data = bytearray(_las12(tmp_path / "good.las").read_bytes())
+        struct.pack_into(fmt, data, offset, *value)
+        path = tmp_path / name
+        path.write_bytes(bytes(data))
+    else:
+        path = _patched(tmp_path, name, offset, fmt, value)
+    with pytest.raises(ValueError, match=match) as info:
+        load_las(path)
+    assert name in str(info.value)
+
+
+def test_a_truncated_laz_is_refused_naming_the_file(tmp_path):
+    import laspy
+
+    good = _las12(tmp_path / "good.las", n=1000)
+    laspy.read(good).write(tmp_path / "good.laz")
+    data = (tmp_path / "good.laz").read_bytes()
+    (tmp_path / "cut.laz").write_bytes(data[: len(data) - 200])
+    with pytest.raises(ValueError, match=r"cut\.laz is not a readable LAS/LAZ file"):
+        load_las(tmp_path / "cut.laz")
+
+
+@pytest.mark.parametrize("loader", [load_las, load_xyz])
+def test_point_cloud_loaders_refuse_a_fifo_without_blocking(tmp_path, loader):
+    import os
+
+    from _guards import finishes
+
+    os.mkfifo(tmp_path / "cloud.las")
+    outcome, kind, message = finishes(loader, tmp_path / "cloud.las", seconds=20)
+    assert outcome == "raised" and "ValueError" in kind and "not a regular file" in message
