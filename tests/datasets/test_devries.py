@@ -620,3 +620,31 @@ def test_map_slice():
     np.testing.assert_array_equal(img, [[4]])
     with pytest.raises(ValueError, match="xyz"):
         D.map_slice(xyz[:, :2], np.zeros(4), depth=0.0)
+
+
+def test_a_dataset_declaring_billions_of_rows_is_refused_before_allocating(tmp_path):
+    import h5py
+
+    from dlies.datasets.devries import LABEL_KEY, STRESS_KEYS
+
+    path = tmp_path / "huge.h5"
+    with h5py.File(path, "w") as f:  # shapes declared, nothing stored: a tiny file
+        for key in (LABEL_KEY, *STRESS_KEYS):
+            f.create_dataset(key, shape=(3_000_000_000,), dtype="f8", chunks=(1024,))
+    with pytest.raises(ValueError, match=rf"huge\.h5: key '{LABEL_KEY}' declares shape"):
+        load_aftershocks(path)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"max_rows": True}, "max_rows must be None or an integer"),
+        ({"label_key": 3}, "label_key must be a non-empty string"),
+        ({"return_cells": "yes"}, "return_cells must be True or False"),
+        ({"columns": "x"}, "columns must be a list or tuple"),
+    ],
+)
+def test_load_aftershocks_names_bad_arguments(tmp_path, kwargs, match):
+    write_h5(tmp_path / "a.h5", n=10)
+    with pytest.raises((TypeError, ValueError), match=f"load_aftershocks: {match}"):
+        load_aftershocks(tmp_path / "a.h5", **kwargs)

@@ -13,15 +13,16 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from dlies.datasets._validate import check_n, check_nonnegative, check_random_state
+from dlies._validate import Boolean, Integer, RandomState, Real, validate_params
 from dlies.datasets.devries.files import (
     EVENT_KEY,
+    EVENTS,
+    KEY,
     LABEL_KEY,
+    PATH,
     STRESS_KEYS,
     _check_column,
-    _check_events,
     _check_found,
-    _check_path,
     _h5,
     _is_hdf5,
     _layout,
@@ -170,6 +171,20 @@ def _trim(pool, keys, k):
     return [x], [key]
 
 
+@validate_params(
+    path=PATH,
+    batch_size=Integer(min=2),
+    balanced=Boolean(),
+    shuffle=Boolean(),
+    repeat=Boolean(),
+    events=EVENTS,
+    label_key=KEY,
+    memory_budget=Real(min=0),
+    block_rows=Integer(min=1),
+    window_blocks=Integer(min=1),
+    max_positives=Integer(min=1),
+    random_state=RandomState(),
+)
 def aftershock_dataset(
     path: str | os.PathLike,
     *,
@@ -223,24 +238,21 @@ def aftershock_dataset(
     """
     import tensorflow as tf
 
-    p = _check_path(path)
+    p, batch, budget, window, cap, wanted = (
+        path,
+        batch_size,
+        memory_budget,
+        window_blocks,
+        max_positives,
+        events,
+    )
     if not _is_hdf5(p):
         raise ValueError(
             f"{p}: aftershock_dataset reads HDF5 files; read CSV with load_aftershocks"
         )
-    batch = check_n("batch_size", batch_size, minimum=2)
-    for name, flag in (("balanced", balanced), ("shuffle", shuffle), ("repeat", repeat)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, got {flag!r}")
     if balanced and batch % 2:
         raise ValueError(f"batch_size must be even for balanced batches, got {batch}")
-    if not isinstance(label_key, str):
-        raise TypeError(f"label_key must be a string, got {label_key!r}")
-    budget = check_nonnegative("memory_budget", memory_budget)
-    block_rows, window = check_n("block_rows", block_rows), check_n("window_blocks", window_blocks)
-    cap = check_n("max_positives", max_positives)
-    wanted = _check_events(events)
-    rng = np.random.default_rng(check_random_state(random_state))
+    rng = np.random.default_rng(random_state)
     with _open(p) as f:
         n_rows = _layout(p, f, label_key, need_events=wanted is not None)
     if n_rows * _ROW_BYTES <= budget:

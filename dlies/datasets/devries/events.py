@@ -6,10 +6,16 @@ import os
 
 import numpy as np
 
-from dlies.datasets._validate import check_random_state
-from dlies.datasets.devries.files import EVENT_KEY, _check_path, _h5, _is_hdf5, _open
+from dlies._validate import RandomState, Real, validate_params
+from dlies.datasets.devries.files import EVENT_KEY, PATH, _h5, _is_hdf5, _open
 
 
+@validate_params(
+    path=PATH,
+    test_fraction=Real(min=0, below=1),
+    validation_fraction=Real(min=0, below=1),
+    random_state=RandomState(),
+)
 def split_events(
     path: str | os.PathLike,
     *,
@@ -27,14 +33,8 @@ def split_events(
     import h5py
     from sklearn.model_selection import GroupShuffleSplit
 
-    p = _check_path(path)
-    for name, frac in (
-        ("test_fraction", test_fraction),
-        ("validation_fraction", validation_fraction),
-    ):
-        if isinstance(frac, bool) or not isinstance(frac, int | float) or not 0 <= frac < 1:
-            raise ValueError(f"{name} must be a number in [0, 1), got {frac!r}")
-    rng = np.random.default_rng(check_random_state(random_state))
+    p = path
+    rng = np.random.default_rng(random_state)
     if not _is_hdf5(p):
         raise ValueError(f"{p}: split_events needs an HDF5 file with the key {EVENT_KEY!r}")
     with _open(p) as f:

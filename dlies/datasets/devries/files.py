@@ -13,7 +13,19 @@ from pathlib import Path
 import numpy as np
 
 from dlies import course
-from dlies.datasets._validate import check_file, check_n
+from dlies._validate import (
+    Boolean,
+    Checked,
+    Integer,
+    Path_,
+    String,
+    validate_params,
+)
+from dlies._validate import (
+    Sequence as SequenceOf,
+)
+from dlies.datasets._files import check_h5_dataset
+from dlies.datasets._validate import check_file
 
 LABEL_KEY = "aftershocksyn"
 #: Stress keys (Pa), in the order of the network input.
@@ -85,10 +97,11 @@ def _h5(p: Path, key: str | None = None) -> Iterator[None]:
     """Re-raise h5py's errors (a truncated or corrupt file) naming the file and the key."""
     try:
         yield
-    except (OSError, RuntimeError, KeyError) as exc:
+    except (OSError, RuntimeError, KeyError, MemoryError) as exc:
         where = f"{p}: key {key!r}" if key else f"{p}"
+        detail = "not enough memory" if isinstance(exc, MemoryError) else exc
         raise ValueError(
-            f"{where}: cannot read the HDF5 data (truncated or corrupt?): {exc}"
+            f"{where}: cannot read the HDF5 data (truncated or corrupt?): {detail}"
         ) from exc
 
 
@@ -145,6 +158,7 @@ def _layout(p: Path, f, label_key: str, *, need_events: bool, columns: Sequence[
             raise ValueError(
                 f"{p}: key {key!r} must be a 1-D numeric dataset, has {ds.shape} {ds.dtype}"
             )
+        check_h5_dataset(ds, p, key)  # a declared size the file cannot hold
         n = ds.shape[0] if n is None else n
         if ds.shape[0] != n:
             raise ValueError(
@@ -259,6 +273,20 @@ def _read_csv(p, max_rows, wanted, label_key, columns) -> tuple:
     return data[:, 0], data[:, 1:7], xyz, None, None, extra
 
 
+#: The declarations the DeVries readers share.
+PATH = Checked(_check_path, "the path of a DeVries HDF5 or CSV file")
+EVENTS = (None, Checked(_check_events, "a non-empty sequence of integer event ids"))
+KEY = String(200)
+
+
+@validate_params(
+    path=PATH,
+    max_rows=(None, Integer(min=1, max=2**63 - 1)),
+    events=EVENTS,
+    label_key=KEY,
+    return_cells=Boolean(),
+    columns=SequenceOf(KEY),
+)
 def load_aftershocks(
     path: str | os.PathLike,
     *,
@@ -301,16 +329,7 @@ def load_aftershocks(
         of unequal length, NaN or infinite stress, labels other than 0/1, an empty, truncated
         or corrupt file, a file that is neither HDF5 nor CSV, unknown or invalid events.
     """
-    p = _check_path(path)
-    if max_rows is not None:
-        max_rows = check_n("max_rows", max_rows)
-        if max_rows > np.iinfo(np.int64).max:
-            raise ValueError(f"max_rows must be at most 2**63 - 1, got {max_rows!r}")
-    wanted = _check_events(events)
-    if not isinstance(label_key, str):
-        raise TypeError(f"label_key must be a string, got {label_key!r}")
-    if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
-        raise TypeError(f"columns must be a sequence of key names, got {columns!r}")
+    p, wanted = path, events
     reader = _read_hdf5 if _is_hdf5(p) else _read_csv
     labels, comps, xyz, event, table, extra = reader(p, max_rows, wanted, label_key, tuple(columns))
     X, _ = devries_features(comps)
@@ -320,6 +339,7 @@ def load_aftershocks(
     return AftershockCells(X, y, _tensors(comps), xyz, event, table, str(p), extra)
 
 
+@validate_params(path=(None, Path_()))
 def locate_devries(path: str | os.PathLike | None = None) -> tuple[Path, Path] | None:
     """Where the real ``Training.h5`` and ``Testing.h5`` are, or None.
 
