@@ -480,6 +480,9 @@ class AnyOf(Constraint):
         parts = (["None"] if self.allow_none else []) + [o.describe() for o in self.options]
         return " or ".join(parts)
 
+    def convert(self, value: Any) -> Any:  # as an item of another constraint
+        return self.check("value", value)
+
     def check(self, name: str, value: Any) -> Any:
         if value is None and self.allow_none:
             return None

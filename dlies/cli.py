@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from dlies import __version__, course
+from dlies._validate import ParameterError
 
 GPU_HOWTO = (
     "to use an NVIDIA GPU: on Linux with the NVIDIA driver installed (`nvidia-smi` works), "
@@ -49,7 +50,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             continue_on_error=args.continue_on_error,
             progress=not args.no_progress,
         )
-    except build.RunError as exc:
+    except (build.RunError, ParameterError) as exc:
         print(f"dlies run: error: {exc}", file=sys.stderr)
         return 2
     _print_summary(outcome)

@@ -12,6 +12,7 @@ before anything is touched. Source notebooks are only read.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import sys
 import time
@@ -20,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from dlies import course
-from dlies.build.checks import RunError, check_output_folder, check_writable, find_notebooks
+from dlies._validate import Boolean, Instance, Integer, Sequence, String, any_of, validate_params
+from dlies.build.checks import (
+    MAX_TIMEOUT,
+    RunError,
+    check_output_folder,
+    check_writable,
+    find_notebooks,
+)
 from dlies.build.execute import DeviceProbe, NotebookRun, execute_notebook, kernel_environment
 from dlies.build.manifest import (
     SHARED_FILES,
@@ -62,6 +70,12 @@ class Outcome:
         return 0 if all_ok else 1
 
 
+#: What ``dlies run``'s arguments accept (the command line's, as the API's).
+_PATH = any_of(String(1 << 16, allow_empty=True), Instance(os.PathLike, what="a path"))
+_NAMES = Sequence(_PATH, iterable=True)
+
+
+@validate_params(names=_NAMES, out=(None, _PATH), notebooks_dir=(None, _PATH))
 def prepare(
     names: list[str], out: Path | None, notebooks_dir: Path | None
 ) -> tuple[list[Path], Path]:
@@ -83,6 +97,16 @@ def prepare(
     return sources, out
 
 
+@validate_params(
+    names=_NAMES,
+    out=(None, _PATH),
+    notebooks_dir=(None, _PATH),
+    quick=Boolean(),
+    offline=Boolean(),
+    timeout=(None, Integer(min=1, max=MAX_TIMEOUT)),
+    continue_on_error=Boolean(),
+    progress=Boolean(),
+)
 def run(
     names: list[str],
     *,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dlies._validate import declared_params, validate_params
 from dlies.datasets.point_cloud_files import LasCloud, read_las
 from dlies.datasets.seisbench import load_seisbench
 from dlies.datasets.seismograms import Seismograms
@@ -31,6 +32,9 @@ def real_data_path(name: str) -> Path:
     return Path(str(resources.files("dlies") / "datasets" / "real" / name))
 
 
+@validate_params(  # as load_seisbench, which cuts the windows
+    **{k: declared_params(load_seisbench)[k] for k in ("samples", "p_offset", "random_state")}
+)
 def load_real_picks(
     *,
     samples: int | None = None,

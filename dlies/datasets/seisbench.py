@@ -23,27 +23,22 @@ P pick, with S (or s) an S pick; when several columns give one, the earliest win
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import math
 from collections import defaultdict
-from numbers import Real
 from pathlib import Path
 
 import numpy as np
 
 from dlies._validate import (
-    Boolean,
     Checked,
-    Folder,
     Integer,
-    ParameterError,
-    Sequence,
+    Path_,
+    RandomState,
+    Real,
     String,
-    any_of,
     validate_params,
 )
+from dlies.datasets._files import check_h5_dataset, reading
 from dlies.datasets.seisbench_format import (
     chunks,
     data_format,
@@ -53,13 +48,21 @@ from dlies.datasets.seisbench_format import (
     pick_samples,
     read_rows,
 )
+from dlies.datasets.seisbench_save import save_seisbench
 from dlies.datasets.seismograms import COMPONENTS, Seismograms
 
 __all__ = ["load_seisbench", "save_seisbench"]
 
-_MARK = "dlies.save_seisbench"
 
-
+@validate_params(
+    path=Path_(),
+    split=(None, String(200)),
+    samples=(None, Integer(min=1)),
+    p_offset=(None, Checked(lambda v: _offset_range(v), "an integer >= 0 or a pair (low, high)")),
+    limit=(None, Integer(min=1)),
+    sampling_rate=(None, Real(above=0)),
+    random_state=RandomState(),
+)
 def load_seisbench(
     path: str | Path,
     *,
@@ -127,6 +130,8 @@ def load_seisbench(
     for chunk in chunks(folder):
         meta_path, wave_path = folder / f"metadata{chunk}.csv", folder / f"waveforms{chunk}.hdf5"
         for p in (meta_path, wave_path):
+            if p.exists() and not p.is_file():
+                raise ValueError(f"{p}: not a regular file (a folder, a FIFO or a device)")
             if not p.is_file():
                 raise FileNotFoundError(f"{p}: missing (chunk {chunk!r} of {folder})")
         left = None if limit is None else max(0, limit - len(waves))
@@ -141,7 +146,7 @@ def load_seisbench(
             fmt = data_format(h5, wave_path)
             if "data" not in h5:
                 raise ValueError(f"{wave_path}: no 'data' group")
-            blocks = _BlockCache(h5["data"])  # interleaved traces: each block read once
+            blocks = _BlockCache(h5["data"], wave_path)  # interleaved traces: read once each
             for row in rows:
                 name = row["trace_name"]
                 block, _, where = name.partition("$")
@@ -153,7 +158,12 @@ def load_seisbench(
                     except IndexError as exc:
                         raise ValueError(f"{wave_path}: trace {name!r}: {exc}") from exc
                 else:
-                    trace = h5["data"][block][()]
+                    trace = _read_block(h5["data"], block, wave_path)
+                if trace.dtype.kind not in "fiu" or not np.isfinite(trace).all():
+                    raise ValueError(
+                        f"{wave_path}: trace {name!r} holds {trace.dtype} samples that are not "
+                        "all finite real numbers"
+                    )
                 trace = np.asarray(trace, dtype=np.float32)
                 if trace.ndim != 2:
                     raise ValueError(
@@ -172,10 +182,10 @@ def load_seisbench(
                 if not math.isfinite(rate):
                     dt = number(row, "trace_dt_s")
                     rate = 1.0 / dt if math.isfinite(dt) and dt > 0 else fmt["rate"]
-                if rate is None or not math.isfinite(rate):
+                if rate is None or not math.isfinite(rate) or rate <= 0:
                     raise ValueError(
-                        f"{meta_path}: trace {name!r} has no sampling rate (data_format/"
-                        f"sampling_rate, trace_sampling_rate_hz or trace_dt_s)"
+                        f"{meta_path}: trace {name!r} has no sampling rate > 0 (data_format/"
+                        f"sampling_rate, trace_sampling_rate_hz or trace_dt_s), got {rate!r}"
                     )
                 p, s = pick_samples(row, pick_columns)
                 if sampling_rate is not None and abs(rate - sampling_rate) > 1e-6 * rate:
@@ -225,17 +235,31 @@ def _offset_range(p_offset) -> tuple[int, int] | None:
     return int(pair[0]), int(pair[1])
 
 
+def _read_block(group, block: str, path: Path) -> np.ndarray:
+    """``data/<block>``, its declared size checked against the file first; h5py's errors
+    (and a MemoryError) re-raised naming the file and the key."""
+    import h5py
+
+    key = f"data/{block}"
+    with reading(path, key, "cannot read the trace block"):
+        dataset = group[block]
+        if not isinstance(dataset, h5py.Dataset):
+            raise ValueError(f"{path}: key {key!r} is a group, expected a dataset")
+        check_h5_dataset(dataset, path, key)
+        return dataset[()]
+
+
 class _BlockCache:
     """Trace blocks read from an HDF5 ``data`` group, kept while they fit in 512 MiB."""
 
     BUDGET = 512 << 20
 
-    def __init__(self, group) -> None:
-        self.group, self.blocks = group, {}
+    def __init__(self, group, path: Path) -> None:
+        self.group, self.blocks, self.path = group, {}, path
 
     def __getitem__(self, block: str) -> np.ndarray:
         if block not in self.blocks:
-            array = self.group[block][()]
+            array = _read_block(self.group, block, self.path)
             while self.blocks and sum(b.nbytes for b in self.blocks.values()) + array.nbytes > (
                 self.BUDGET
             ):
@@ -288,148 +312,3 @@ def _windows(folder, waves, meta, rate, samples, offsets) -> Seismograms:
         **{k: np.array(meta[k], dtype=str) for k in ("trace_name", "network", "station")},
         components=np.array(meta["components"], dtype=str),
     )
-
-
-def _valid_seismograms(data: object) -> Seismograms:
-    """``data`` when it is a :class:`Seismograms` that can be written: finite real waveforms
-    (n, samples, 3), per-trace arrays of length n and a finite sampling rate > 0."""
-    if not isinstance(data, Seismograms):
-        raise TypeError("")
-    waves, n = np.asarray(data.waveforms), len(data.waveforms)
-    if waves.dtype.kind not in "fiu" or waves.ndim != 3 or waves.shape[2] != 3:
-        raise ValueError(f"waveforms of shape {waves.shape} and dtype {waves.dtype}")
-    if not np.isfinite(waves).all():
-        raise ValueError("its waveforms hold NaN or infinite samples")
-    rate = data.sampling_rate
-    if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 < rate < math.inf:
-        raise ValueError(f"sampling_rate {rate!r}")
-    for f in ("p_index", "s_index", "distance_km", "depth_km", "magnitude", "snr_db"):
-        if np.shape(getattr(data, f)) != (n,):
-            raise ValueError(f"{f} of shape {np.shape(getattr(data, f))}, expected ({n},)")
-    return data
-
-
-def _owned(path: Path, folder: Path) -> tuple[bool, str | None]:
-    """Whether ``waveforms.hdf5`` in ``folder`` is a regular file this module wrote, and the
-    SHA-256 of the ``metadata.csv`` it was written with."""
-    import h5py
-
-    if not path.is_file() or path.is_symlink():
-        return False, None
-    try:
-        with h5py.File(path, "r") as h5:
-            if h5.attrs.get("written_by") != _MARK:
-                return False, None
-            digest = h5.attrs.get("metadata_sha256")
-            return True, digest if isinstance(digest, str) else None
-    except (OSError, ValueError, RuntimeError):
-        return False, None
-
-
-@validate_params(
-    data=Checked(
-        _valid_seismograms,
-        "a Seismograms with finite waveforms (n, samples, 3) and a sampling rate > 0",
-    ),
-    path=Folder(),
-    split=any_of(String(200), Sequence(String(200), iterable=True)),
-    block_size=Integer(min=1),
-    overwrite=Boolean(),
-)
-def save_seisbench(
-    data: Seismograms,
-    path: str | Path,
-    *,
-    split: str | np.ndarray = "test",
-    block_size: int = 1000,
-    overwrite: bool = False,
-) -> Path:
-    """Write ``data`` as a SeisBench data set (trace blocks, ``CW``, ``ZNE``) in folder ``path``.
-
-    Files are written atomically. Without ``overwrite=True`` each existing file is replaced
-    only when it is this function's own: ``waveforms.hdf5`` carries its mark (an HDF5
-    attribute), and ``metadata.csv`` has exactly the content (SHA-256) that this mark records.
-    A hand-edited ``metadata.csv`` is never replaced.
-    """
-    import h5py
-
-    from dlies.course import atomic_path, atomic_write_text
-
-    folder, n = path, len(data)
-    meta_path, wave_path = folder / "metadata.csv", folder / "waveforms.hdf5"
-    if not isinstance(split, str) and len(split) != n:
-        raise ParameterError(f"save_seisbench: split holds {len(split)} names for {n} traces")
-    if not overwrite:
-        ours, digest = _owned(wave_path, folder)
-        foreign = [wave_path] if wave_path.exists() and not ours else []
-        if meta_path.exists() and not (
-            ours
-            and meta_path.is_file()
-            and not meta_path.is_symlink()
-            and _sha256(meta_path) == digest
-        ):
-            foreign.append(meta_path)
-        if foreign:
-            raise FileExistsError(
-                f"{', '.join(map(str, foreign))}: not written by save_seisbench (or edited "
-                "since); pass overwrite=True or another path"
-            )
-    splits = np.broadcast_to(np.asarray(split, dtype=object), (n,))
-    rows = []
-    blocks = range(0, n, block_size)
-    for b, start in enumerate(blocks):
-        width = min(block_size, n - start)
-        for j in range(width):
-            rows.append(
-                _row(
-                    data,
-                    start + j,
-                    f"bucket{b}${j},:3,:{data.waveforms.shape[1]}",
-                    str(splits[start + j]),
-                )
-            )
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=list(rows[0]) if rows else ["trace_name"])
-    writer.writeheader()
-    for r in rows:
-        writer.writerow(
-            {k: "" if isinstance(v, float) and math.isnan(v) else v for k, v in r.items()}
-        )
-    metadata = text.getvalue()
-    with atomic_path(wave_path) as tmp:
-        with h5py.File(tmp, "w") as h5:
-            h5.attrs["written_by"] = _MARK
-            h5.attrs["metadata_sha256"] = hashlib.sha256(metadata.encode()).hexdigest()
-            fmt = h5.create_group("data_format")
-            fmt["dimension_order"], fmt["component_order"] = "CW", COMPONENTS
-            fmt["sampling_rate"] = data.sampling_rate
-            group = h5.create_group("data")
-            for b, start in enumerate(blocks):
-                block = data.waveforms[start : start + block_size].transpose(0, 2, 1)
-                group.create_dataset(f"bucket{b}", data=block)
-    atomic_write_text(meta_path, metadata)
-    return folder
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _row(data: Seismograms, i: int, name: str, split: str) -> dict:
-    """The metadata row of trace ``i``."""
-
-    def pick(k: int) -> str:
-        return "" if k < 0 else str(int(k))
-
-    return {
-        "trace_name": name,
-        "split": split,
-        "trace_sampling_rate_hz": data.sampling_rate,
-        "trace_p_arrival_sample": pick(data.p_index[i]),
-        "trace_s_arrival_sample": pick(data.s_index[i]),
-        "path_ep_distance_km": data.distance_km[i],
-        "path_back_azimuth_deg": data.back_azimuth_deg[i],
-        "source_depth_km": data.depth_km[i],
-        "source_magnitude": data.magnitude[i],
-        "trace_snr_db": data.snr_db[i],
-    }

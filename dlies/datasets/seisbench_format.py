@@ -45,6 +45,10 @@ def parse_slice(text: str, trace_name: str, path: Path) -> tuple:
         if not m or not part.strip():
             raise ValueError(f"{path}: trace {trace_name!r} has an invalid block slice {text!r}")
         a, b, c = (int(g) if g is not None else None for g in m.groups())
+        if any(v is not None and v < 0 for v in (a, b, c)):
+            raise ValueError(
+                f"{path}: trace {trace_name!r} has a negative index in its block slice {text!r}"
+            )
         parts.append(a if ":" not in part else slice(a, b, c))
     return tuple(parts)
 

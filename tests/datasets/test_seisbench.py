@@ -330,3 +330,64 @@ def test_interleaved_block_traces_read_each_block_once(tmp_path, monkeypatch):
     data = load_seisbench(tmp_path)
     assert len(data) == 6
     assert sorted(r for r in reads if r.startswith("/data/")) == ["/data/bucket0", "/data/bucket1"]
+
+
+def _one_trace_set(folder, traces, rows, **fmt):
+    folder.mkdir()
+    write_waveforms(folder / "waveforms.hdf5", traces, **fmt)
+    write_metadata(folder / "metadata.csv", rows)
+    return folder
+
+
+@pytest.mark.parametrize(
+    "traces, rows, match",
+    [
+        ({"a": np.full((3, 50), np.nan, np.float32)}, [{"trace_name": "a"}], "not all finite"),
+        ({"a": np.ones((3, 50), np.complex64)}, [{"trace_name": "a"}], "complex64"),
+        (
+            {"b": np.ones((2, 3, 50), np.float32)},
+            [{"trace_name": "b$-1,:3,:50"}],
+            "negative index",
+        ),
+        (
+            {"a": np.ones((3, 50), np.float32)},
+            [{"trace_name": "a", "trace_sampling_rate_hz": "-100"}],
+            "no sampling rate > 0",
+        ),
+    ],
+)
+def test_samples_and_metadata_that_cannot_be_right_are_refused(tmp_path, traces, rows, match):
+    folder = _one_trace_set(tmp_path / "set", traces, rows, rate=None)
+    with pytest.raises(ValueError, match=match) as info:
+        load_seisbench(folder)
+    assert str(folder) in str(info.value)
+
+
+def test_a_block_declaring_billions_of_samples_is_refused_before_allocating(tmp_path):
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    with h5py.File(folder / "waveforms.hdf5", "w") as h5:
+        fmt = h5.create_group("data_format")
+        fmt["component_order"], fmt["dimension_order"], fmt["sampling_rate"] = "ZNE", "CW", 100.0
+        h5.create_group("data").create_dataset(
+            "bucket0", shape=(1000, 3, 1_000_000), dtype="f4", chunks=(1, 3, 1000)
+        )
+    write_metadata(folder / "metadata.csv", [{"trace_name": "bucket0$0,:3,:1000000"}])
+    with pytest.raises(ValueError, match=r"waveforms\.hdf5: key 'data/bucket0' declares shape"):
+        load_seisbench(folder)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"limit": True}, "limit must be None or an integer >= 1"),
+        ({"limit": 0}, "limit must be an integer >= 1"),
+        ({"samples": -5}, "samples must be an integer >= 1"),
+        ({"sampling_rate": float("nan")}, "sampling_rate must be a finite number > 0"),
+        ({"samples": 10, "p_offset": -1}, "p_offset must be"),
+        ({"random_state": "abc"}, "random_state must be"),
+    ],
+)
+def test_load_names_bad_arguments(simple, kwargs, match):
+    with pytest.raises((TypeError, ValueError), match=f"load_seisbench: {match}"):
+        load_seisbench(simple, **kwargs)
