@@ -129,3 +129,19 @@ def test_claims_are_computed_from_the_run(path: Path):
         if (why := _claim_problem(call))
     ]
     assert not problems, problems
+
+
+#: Lectures whose conclusions about their run are all claims, at least three of them.
+CLAIMED = [p for p in NOTEBOOKS if "02" <= p.name[:2] <= "10"]
+
+
+@pytest.mark.parametrize("path", CLAIMED, ids=lambda p: p.name)
+def test_lectures_state_their_conclusions_as_claims(path: Path):
+    cells = json.loads(path.read_text())["cells"]
+    calls = [
+        c
+        for cell in cells
+        if cell["cell_type"] == "code"
+        for c in _claim_calls("".join(cell["source"]))
+    ]
+    assert len(calls) >= 3, f"{path.name}: {len(calls)} claim(s); at least 3 back its conclusions"
