@@ -227,6 +227,16 @@ class Checked(Constraint):
     def convert(self, value: Any) -> Any:
         return self.func(value)
 
+    def check(self, name: str, value: Any) -> Any:
+        try:
+            return super().check(name, value)
+        except ParameterError as exc:  # from a check of its own: name the parameter first
+            if str(exc).startswith(name):
+                raise
+            raise ParameterError(f"{name}: {exc}", type_matched=exc.type_matched) from None
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(f"{name}: {exc}") from None
+
 
 class Function(Constraint):
     """A callable (a function, a lambda, an object with ``__call__``)."""

@@ -159,4 +159,4 @@ def check_random_state(value: object, name: str = "random_state") -> Any:
 def check_file(path: object, what: str, *, hint: str = "") -> Any:
     """``path`` (a str or os.PathLike) of an existing regular file. Each error starts with
     ``what`` and names the path; when the path is not a file, ``hint`` ends the message."""
-    return RegularFile(hint=hint).check(f"{what}: path", path)
+    return RegularFile(hint=hint).check(what, path)

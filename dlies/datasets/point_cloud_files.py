@@ -150,6 +150,26 @@ def read_las(path: str | os.PathLike, *, metres: bool = True) -> LasCloud:
     return _read_las(path, metres, "read_las")
 
 
+def _check_raw_header(p, caller: str) -> None:
+    """Refuse, from the raw bytes of the public header block, counts of variable-length
+    records (54 bytes each at least) and offsets that the file cannot hold, before laspy
+    loops over them."""
+    import struct
+
+    size = p.stat().st_size
+    with open(p, "rb") as f:
+        head = f.read(375)
+    if len(head) < 227 or head[:4] != b"LASF":
+        return  # laspy names what is wrong
+    header_size, data_offset, n_vlrs = struct.unpack_from("<HII", head, 94)
+    n_evlrs = struct.unpack_from("<I", head, 243)[0] if len(head) >= 247 and head[25] >= 4 else 0
+    if header_size > size or data_offset > size or 54 * n_vlrs + 60 * n_evlrs > size:
+        raise ValueError(
+            f"{caller}: {p}: the header declares {n_vlrs} variable-length records and point "
+            f"data at byte {data_offset}, more than the file's {size} bytes: it is damaged"
+        )
+
+
 def _check_header(p, header, caller: str) -> None:
     """Refuse a header whose scales or offsets are not finite (or a scale is 0), or whose
     point count needs more bytes than the file holds, before any point is read."""
@@ -174,6 +194,7 @@ def _read_las(path: str | os.PathLike, metres: bool, caller: str) -> LasCloud:
 
     p = path
     try:
+        _check_raw_header(p, caller)
         with laspy.open(p) as reader:
             _check_header(p, reader.header, caller)
             las = reader.read()

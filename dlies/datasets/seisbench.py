@@ -150,7 +150,9 @@ def load_seisbench(
             for row in rows:
                 name = row["trace_name"]
                 block, _, where = name.partition("$")
-                if block not in h5["data"]:
+                with reading(wave_path, f"data/{block}", f"cannot look up trace {name!r}"):
+                    found = bool(block) and "\0" not in block and block in h5["data"]
+                if not found:
                     raise ValueError(f"{wave_path}: trace {name!r} not found (no data/{block})")
                 if where:
                     try:

@@ -24,7 +24,7 @@ from dlies._validate import (
 from dlies._validate import (
     Sequence as SequenceOf,
 )
-from dlies.datasets._files import check_h5_dataset
+from dlies.datasets._files import LIBRARY_ERRORS, check_h5_dataset
 from dlies.datasets._validate import check_file
 
 LABEL_KEY = "aftershocksyn"
@@ -97,7 +97,9 @@ def _h5(p: Path, key: str | None = None) -> Iterator[None]:
     """Re-raise h5py's errors (a truncated or corrupt file) naming the file and the key."""
     try:
         yield
-    except (OSError, RuntimeError, KeyError, MemoryError) as exc:
+    except LIBRARY_ERRORS as exc:
+        if isinstance(exc, ValueError | FileNotFoundError) and str(p) in str(exc):
+            raise  # an error of ours, naming the file already
         where = f"{p}: key {key!r}" if key else f"{p}"
         detail = "not enough memory" if isinstance(exc, MemoryError) else exc
         raise ValueError(
@@ -105,11 +107,15 @@ def _h5(p: Path, key: str | None = None) -> Iterator[None]:
         ) from exc
 
 
-def _open(p: Path):
+@contextlib.contextmanager
+def _open(p: Path) -> Iterator:
+    """The open HDF5 file; h5py's errors while it is open are re-raised naming the file."""
     import h5py
 
     with _h5(p):
-        return h5py.File(p, "r")
+        f = h5py.File(p, "r")
+    with f, _h5(p):
+        yield f
 
 
 def _check_events(events: object) -> np.ndarray | None:
