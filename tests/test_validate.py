@@ -12,9 +12,13 @@ import importlib
 import inspect
 import types
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dlies import _validate as v
+from dlies._constraints import ParameterError
 
 PACKAGES = (
     "dlies",
@@ -94,3 +98,74 @@ def test_every_default_meets_its_own_constraint(key):
     for name, param in inspect.signature(func).parameters.items():
         if param.default is not inspect.Parameter.empty and name in declared:
             declared[name].check(f"{key}: {name}", param.default)
+
+
+# --------------------------------------------------------------------------- real calls
+def _cheap_calls() -> dict:
+    """Public functions cheap enough to call many times, with arguments they accept."""
+    import tempfile
+    from pathlib import Path
+
+    from dlies import datasets, stats
+    from dlies.datasets import seismic_sections
+    from dlies.figures import tile
+    from dlies.physics import lorenz63, rayleigh, seismicity, stress
+
+    csv = Path(tempfile.mkdtemp(prefix="dlies-calls-")) / "sensor.csv"
+    csv.write_text("time,turbidity,ssc\n2024-01-01T00:00,1,2\n2024-01-01T00:15,2,\n")
+    return {
+        "make_quadratic": (datasets.make_quadratic, {"n_samples": 5}),
+        "add_noise": (datasets.add_noise, {"x": np.zeros(3), "random_state": 0}),
+        "load_sensor_csv": (datasets.load_sensor_csv, {"path": csv}),
+        "neighbour_correlations": (
+            seismic_sections.neighbour_correlations,
+            {"sections": np.ones((1, 3, 16)), "max_lag": 2},
+        ),
+        "binomial_interval": (stats.binomial_interval, {"successes": 1, "trials": 3}),
+        "seed_spread": (stats.seed_spread, {"values": [1.0, 2.0, 4.0]}),
+        "mcnemar_test": (stats.mcnemar_test, {"correct_a": [True], "correct_b": [False]}),
+        "rk4_step": (lorenz63.rk4_step, {"state": [1.0, 1.0, 1.0]}),
+        "principal_stresses": (stress.principal_stresses, {"sigma": np.eye(3)}),
+        "coulomb_stress_change": (
+            stress.coulomb_stress_change,
+            {"sigma": np.eye(3), "strike": 0.0, "dip": 45.0, "rake": 90.0},
+        ),
+        "critical_rayleigh": (rayleigh.critical_rayleigh, {"wavelength_ratio": 2.0}),
+        "dieterich_ratio": (seismicity.dieterich_ratio, {"dcfs": [0.1], "a_sigma": 0.01}),
+        "tile": (tile, {"images": np.zeros((4, 2, 2)), "ncols": 2}),
+    }
+
+
+def _anything():
+    from test_constraints import ANYTHING
+
+    return ANYTHING
+
+
+CALLS = _cheap_calls()
+CALL_PARAMS = [(f, p) for f, (func, _) in sorted(CALLS.items()) for p in v.declared_params(func)]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, len(CALL_PARAMS) - 1), value=st.deferred(lambda: _anything()))
+def test_a_wrong_argument_is_named_before_anything_runs(index, value):
+    """A value the declaration refuses raises an error naming the function and parameter
+    (nothing of the function runs); a value it accepts is the function's to judge."""
+    from _guards import deadline
+
+    name, param = CALL_PARAMS[index]
+    func, kwargs = CALLS[name]
+    try:
+        v.declared_params(func)[param].check("x", value)
+        refused = False
+    except (ParameterError, FileNotFoundError):
+        refused = True
+    try:
+        with deadline(10):
+            func(**(kwargs | {param: value}))
+    except (ParameterError, FileNotFoundError) as exc:
+        assert refused and str(exc).startswith(f"{name}: {param}"), exc
+    except ValueError:  # a relation between accepted arguments (successes > trials)
+        assert not refused
+    else:
+        assert not refused

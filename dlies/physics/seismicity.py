@@ -58,7 +58,8 @@ def dieterich_ratio(
         ``N(T) / (r T)`` ≥ 0; 1 where ``dcfs`` is 0.
     """
     x = dcfs.astype(np.float64) / a_sigma
-    growth = np.log(np.expm1(duration / aftershock_duration))  # ln(e^{T/ta} - 1)
+    u = duration / aftershock_duration
+    growth = u + np.log(-np.expm1(-u))  # ln(e^u - 1), without overflow for a large u
     return aftershock_duration / duration * np.logaddexp(0.0, x + growth)
 
 
