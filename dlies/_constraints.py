@@ -271,7 +271,7 @@ class Pair(Constraint):
 
     def describe(self) -> str:
         order = "low < high" if self.strict else "low <= high"
-        return f"a pair (low, high) of {self.item.describe().removeprefix('a ')}s, {order}"
+        return f"a pair (low, high) with {order}, each {self.item.describe()}"
 
     def convert(self, value: Any) -> tuple:
         if isinstance(value, str | bytes) or not isinstance(value, Iterable):
