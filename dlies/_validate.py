@@ -16,7 +16,8 @@ the function, the parameter, what it accepts and what it got. A check may also n
 value (an ``np.int64`` seed becomes an ``int``, a path a :class:`~pathlib.Path`): the function
 receives what the check returned. Every parameter must be declared; a declaration that misses
 one fails when the module is imported. The constraints themselves live in
-:mod:`dlies._constraints`.
+:mod:`dlies._constraints` (numbers, flags, strings, choices), :mod:`dlies._constraints_shapes`
+(pairs, sequences, arrays) and :mod:`dlies._constraints_paths` (files and folders).
 """
 
 from __future__ import annotations
@@ -27,28 +28,23 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from dlies._constraints import (
-    Array,
     Boolean,
     Checked,
     Constraint,
-    Folder,
     Function,
     Instance,
     Integer,
-    NewFile,
     Options,
-    Pair,
     ParameterError,
-    Path_,
     RandomState,
     Real,
-    RegularFile,
-    Sequence,
     String,
     Unchecked,
     any_of,
     as_constraint,
 )
+from dlies._constraints_paths import Folder, NewFile, Path_, RegularFile
+from dlies._constraints_shapes import Array, Pair, Sequence
 
 __all__ = [
     "Array",
