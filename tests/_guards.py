@@ -70,3 +70,17 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes | None, int]]:
         data = p.read_bytes() if p.is_file() and not p.is_symlink() else None
         out[p.relative_to(folder).as_posix()] = (data, st.st_mode)
     return out
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended (a child run to completion)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(done.stdout)

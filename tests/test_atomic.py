@@ -9,6 +9,7 @@ import sys
 import time
 
 import pytest
+from _guards import dead_pid
 
 from dlies import atomic
 
@@ -26,16 +27,6 @@ with atomic.atomic_path(Path(sys.argv[1])) as tmp:
 """
 
 
-def _dead_pid() -> int:
-    done = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return int(done.stdout)
-
-
 def _writer(target):
     """A process inside atomic_path(target), and the temporary it is writing."""
     proc = subprocess.Popen(
@@ -48,7 +39,7 @@ def _writer(target):
 
 def test_a_dead_pid_in_a_name_proves_nothing(tmp_path):
     target = tmp_path / "f.txt"
-    user = tmp_path / f".f.txt.{_dead_pid()}.tmp"  # a user's file that looks like a temporary
+    user = tmp_path / f".f.txt.{dead_pid()}.tmp"  # a user's file that looks like a temporary
     user.write_text("mine")
     other = tmp_path / ".f.txt.0123456789abcdef.tmp"
     other.write_text("also mine")
@@ -86,7 +77,7 @@ def test_a_recycled_pid_is_a_dead_writer():
     assert atomic.writer_alive(me)
     if me["start"] is not None:
         assert not atomic.writer_alive(me | {"start": "0"})
-    assert not atomic.writer_alive(me | {"pid": _dead_pid()})
+    assert not atomic.writer_alive(me | {"pid": dead_pid()})
     assert not atomic.writer_alive({"tmp": ".x.tmp", "pid": True})
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _guards import dead_pid
 
 from dlies.build import manifest as mf
 from dlies.build.checks import RunError
@@ -236,23 +237,10 @@ def _killed_run(out: Path) -> dict:
     (figures / ".line.png.feedfacefeedface.tmp").write_bytes(b"\x89PNG half")
     ledger = [
         atomic.LEDGER_HEAD,
-        json.dumps({"tmp": ".line.png.feedfacefeedface.tmp", "pid": _dead_pid(), "start": None}),
+        json.dumps({"tmp": ".line.png.feedfacefeedface.tmp", "pid": dead_pid(), "start": None}),
     ]
     (figures / atomic.LEDGER).write_text("\n".join(ledger) + "\n")
     return mf.read_manifest(out)
-
-
-def _dead_pid() -> int:
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return int(done.stdout)
 
 
 def test_after_a_killed_run_its_log_and_temporaries_are_recognised_and_removed(tmp_path):
