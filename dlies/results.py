@@ -325,12 +325,7 @@ def claim(statement: str, holds: Any, *, evidence: Any, lecture: str | None = No
     Returns nothing, so that a cell ending in a claim shows only its printed line.
     """
     statement = _text("claim", "statement", statement)
-    if not isinstance(holds, (bool, np.bool_)):
-        raise TypeError(
-            f"claim: holds must be a bool computed from the run, got {type(holds).__name__} "
-            f"{holds!r:.80} (for an array, say which: .all(), .any())"
-        )
-    lecture = _lecture(lecture, "claim")
+    lecture = _lecture(lecture, "claim")  # holds and evidence were checked by validate_params
     mode = _mode()
     entry = {
         "lecture": lecture,
