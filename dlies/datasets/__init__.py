@@ -15,7 +15,8 @@ from dlies.datasets.real_labelled import load_autzen, load_real_picks
 from dlies.datasets.seisbench import load_seisbench, save_seisbench
 from dlies.datasets.seismic_sections import make_seismic_sections, neighbour_correlations
 from dlies.datasets.seismograms import Seismograms, make_seismograms
-from dlies.datasets.sensors import SensorRecord, load_sensor_csv, make_turbidity_record
+from dlies.datasets.sensor_files import load_sensor_csv
+from dlies.datasets.sensors import SensorRecord, make_turbidity_record
 from dlies.datasets.synthetic_aftershocks import make_aftershocks
 from dlies.datasets.volcano import make_volcano_signals
 
