@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -47,18 +46,6 @@ LEADING_LYAPUNOV_EXPONENT = 0.9056
 LYAPUNOV_TIME = 1.0 / LEADING_LYAPUNOV_EXPONENT
 
 
-def _parameter(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    return float(value)
-
-
-def _params(sigma: object, rho: object, beta: object) -> tuple[float, float, float]:
-    return _parameter("sigma", sigma), _parameter("rho", rho), _parameter("beta", beta)
-
-
 def _states(state: ArrayLike, name: str = "state") -> np.ndarray:
     arr = np.asarray(state, dtype=float)
     if arr.ndim < 1 or arr.shape[-1] != 3:
@@ -66,14 +53,6 @@ def _states(state: ArrayLike, name: str = "state") -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} holds non-finite values")
     return arr
-
-
-def _count(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return int(value)
 
 
 _P = RealNumber(above=0)
@@ -103,7 +82,7 @@ def vector_field(
     numpy.ndarray, shape (..., 3)
         :math:`dX/dt` per time unit.
     """
-    return _field(_states(state), *_params(sigma, rho, beta))
+    return _field(_states(state), float(sigma), float(rho), float(beta))
 
 
 @validate_params(state=_STATE, sigma=_P, rho=_P, beta=_P)
@@ -124,7 +103,7 @@ def jacobian(
     numpy.ndarray, shape (..., 3, 3)
     """
     s = _states(state)
-    sigma, rho, beta = _params(sigma, rho, beta)
+    sigma, rho, beta = float(sigma), float(rho), float(beta)
     x, y, z = s[..., 0], s[..., 1], s[..., 2]
     one = np.ones_like(x)
     rows = [
@@ -142,7 +121,7 @@ def flow_divergence(*, sigma: float = SIGMA, beta: float = BETA) -> float:
     A volume of states shrinks as :math:`e^{-(\sigma + 1 + \beta) t}`: the attractor has zero
     volume.
     """
-    return -(_parameter("sigma", sigma) + 1.0 + _parameter("beta", beta))
+    return -(float(sigma) + 1.0 + float(beta))
 
 
 @validate_params(sigma=_P, rho=_P, beta=_P)
@@ -156,7 +135,7 @@ def fixed_points(*, sigma: float = SIGMA, rho: float = RHO, beta: float = BETA) 
     numpy.ndarray, shape (1, 3) for ρ ≤ 1, else (3, 3)
         The origin first, then :math:`C_+` and :math:`C_-`.
     """
-    sigma, rho, beta = _params(sigma, rho, beta)
+    sigma, rho, beta = float(sigma), float(rho), float(beta)
     if rho <= 1.0:
         return np.zeros((1, 3))
     c = np.sqrt(beta * (rho - 1.0))
@@ -183,8 +162,8 @@ def rk4_step(
     The local error is :math:`O(dt^5)`, the global error :math:`O(dt^4)`.
     """
     s = _states(state)
-    dt = _parameter("dt", dt)
-    p = _params(sigma, rho, beta)
+    dt = float(dt)
+    p = (float(sigma), float(rho), float(beta))
     return _rk4(s, dt, p)
 
 
@@ -223,9 +202,9 @@ def integrate(
         The trajectories, the initial states first; time ``k * dt`` at index ``k``.
     """
     s = _states(state0, "state0")
-    n = _count("n_steps", n_steps, 0)
-    dt = _parameter("dt", dt)
-    p = _params(sigma, rho, beta)
+    n = int(n_steps)
+    dt = float(dt)
+    p = (float(sigma), float(rho), float(beta))
     out = np.empty((n + 1, *s.shape))
     out[0] = s
     with np.errstate(over="ignore", invalid="ignore"):
@@ -325,13 +304,11 @@ def make_lorenz63(
     -------
     Lorenz63Trajectory
     """
-    n = _count("n_samples", n_samples, 1)
-    m = 1 if n_trajectories is None else _count("n_trajectories", n_trajectories, 1)
-    dt = _parameter("dt", dt)
-    if isinstance(spin_up, bool) or not isinstance(spin_up, Real) or not 0 <= spin_up < np.inf:
-        raise ValueError(f"spin_up must be a finite number >= 0, got {spin_up!r}")
+    n = int(n_samples)
+    m = 1 if n_trajectories is None else int(n_trajectories)
+    dt = float(dt)
     noise = _noise_std(noise_std)
-    p = dict(zip(("sigma", "rho", "beta"), _params(sigma, rho, beta), strict=True))
+    p = {"sigma": float(sigma), "rho": float(rho), "beta": float(beta)}
     rng = np.random.default_rng(random_state)
     start = rng.normal([0.0, 0.0, 25.0], 8.0, size=(m, 3))
     start = integrate(start, int(round(spin_up / dt)), dt=dt, **p)[:, -1]
@@ -401,12 +378,12 @@ def leading_lyapunov_exponent(
     a = _states(states, "states")
     if a.ndim != 2:
         raise ValueError(f"states must have shape (m, 3), got {a.shape}")
-    tau = _parameter("interval", interval)
-    n = _count("n_intervals", n_intervals, 1)
-    skip = _count("n_discard", n_discard, 0)
+    tau = float(interval)
+    n = int(n_intervals)
+    skip = int(n_discard)
     if skip >= n:
         raise ValueError(f"n_discard={skip} must be smaller than n_intervals={n}")
-    d0 = _parameter("separation", separation)
+    d0 = float(separation)
     direction = np.random.default_rng(random_state).standard_normal(a.shape)
     b = a + d0 * direction / np.linalg.norm(direction, axis=1, keepdims=True)
     log_growth = np.zeros(len(a))
