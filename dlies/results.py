@@ -123,11 +123,6 @@ def _holds(value: Any) -> bool:
     return bool(value)
 
 
-def _evidence_checked(evidence: Any) -> Any:
-    _evidence(evidence)
-    return evidence
-
-
 _TEXT = String(MAX_TEXT)
 _LECTURE = (None, Checked(check_name, "a lecture name (letters, digits, '_', '-', '.')"))
 
@@ -298,7 +293,7 @@ def format_claim(entry: Mapping[str, Any]) -> str:
 @validate_params(
     statement=_TEXT,
     holds=Checked(_holds, "a bool computed from the run (for an array, say which: .all(), .any())"),
-    evidence=Checked(_evidence_checked, "a dlies.stats.Interval or a mapping of named values"),
+    evidence=Checked(_evidence, "a dlies.stats.Interval or a mapping of named values"),
     lecture=_LECTURE,
 )
 def claim(statement: str, holds: Any, *, evidence: Any, lecture: str | None = None) -> None:
@@ -325,14 +320,14 @@ def claim(statement: str, holds: Any, *, evidence: Any, lecture: str | None = No
     Returns nothing, so that a cell ending in a claim shows only its printed line.
     """
     statement = _text("claim", "statement", statement)
-    lecture = _lecture(lecture, "claim")  # holds and evidence were checked by validate_params
+    lecture = _lecture(lecture, "claim")  # holds and evidence: parsed by their declarations
     mode = _mode()
     entry = {
         "lecture": lecture,
         "kind": "claim",
         "statement": statement,
-        "holds": bool(holds),
-        "evidence": _evidence(evidence),
+        "holds": holds,
+        "evidence": evidence,
         "judged": mode == "full",
         "mode": mode,
     }
