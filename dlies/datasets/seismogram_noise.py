@@ -3,12 +3,22 @@
 BW.KW1 (ObsPy's test data: 2.6 h of vertical ground motion at 100 Hz, counts) is the
 reference site. From it we take
 
-* its **average power spectrum** (Welch, 30-s segments): a microseism peak near 0.15–0.2 Hz,
-  some 60 times the amplitude of the noise above 1 Hz, and a narrow line at 15 Hz. Synthetic
-  noise is white Gaussian noise shaped to this spectrum (random phases);
+* its **transients**: 10-s blocks in which any of five bands (0.1–0.5, 0.5–2, 2–8 and
+  8–30 Hz, and everything above 1 Hz) holds more than three times its median RMS over the
+  record. They are a distant earthquake at 31.7 min (a 0.5–2 Hz P wave, then ten minutes of
+  0.1–0.5 Hz waves, 5 to 15 times the microseism), bursts of 8–30 Hz lasting a few seconds at
+  64.9, 66.1 and 145.0 min (uncatalogued: very local micro-events or cultural sources), and
+  the step at the record's first sample. Each is masked with 30 s on either side: 12 % of the
+  record;
+* its **typical power spectrum**: the median, frequency by frequency, of the Welch spectra
+  (30-s Hann segments, half overlap) of the 5-min stretches free of transients: a microseism
+  peak near 0.15–0.2 Hz, some 60 times the amplitude of the noise above 1 Hz, and a narrow line
+  at 15 Hz. A median, because the record's level below 0.1 Hz also varies threefold for half
+  an hour (82–112 min) with nothing above it; a mean would carry that into every synthetic
+  window. Synthetic noise is white Gaussian noise shaped to this spectrum (random phases);
 * **real segments** of the record, for the vertical component, wherever a window fits between
-  the transients (local events) that the record contains: 10-s stretches whose noise above
-  1 Hz is more than three times the median are masked, with 30 s on either side.
+  the masked stretches, and **transient segments**: windows that hold the onset of one of the
+  transients above (:func:`kw1_transient_segments`).
 
 All noise is expressed in units of KW1's median standard deviation above 1 Hz, so one unit
 is the site's usual high-frequency noise; the microseism makes the broadband standard
@@ -37,6 +47,10 @@ KW1_RATE = 100.0
 _MASK_BLOCK_S = 10.0
 _MASK_FACTOR = 3.0
 _MASK_MARGIN_S = 30.0
+#: Bands (Hz) of the transient mask; None as the upper edge: a high-pass.
+_MASK_BANDS_HZ = ((0.1, 0.5), (0.5, 2.0), (2.0, 8.0), (8.0, 30.0), (1.0, None))
+_PSD_STRETCH_S = 300.0
+_PSD_SEGMENT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,8 @@ class KW1Noise:
     usable: np.ndarray  # bool, per sample: no transient nearby
     unit_counts: float  # counts per noise unit (median std above 1 Hz, 10-s blocks)
     freqs: np.ndarray  # Hz
-    psd: np.ndarray  # one-sided power spectral density, unit**2 / Hz
+    psd: np.ndarray  # one-sided power spectral density, unit**2 / Hz (median of stretches)
+    transient: np.ndarray  # bool, per sample: inside a loud 10-s block
 
     @property
     def transient_times_s(self) -> np.ndarray:
@@ -56,9 +71,40 @@ class KW1Noise:
         return np.concatenate([[0] if not self.usable[0] else [], edges]) / KW1_RATE
 
 
-def _highpass(x: np.ndarray, rate: float, corner: float = 1.0) -> np.ndarray:
-    sos = ssignal.butter(4, corner, "highpass", fs=rate, output="sos")
+def _filter(x: np.ndarray, rate: float, low: float, high: float | None) -> np.ndarray:
+    """Zero-phase Butterworth band-pass (high-pass when ``high`` is None) along the last axis."""
+    band, kind = (low, "highpass") if high is None else ((low, high), "bandpass")
+    sos = ssignal.butter(4, band, kind, fs=rate, output="sos")
     return ssignal.sosfiltfilt(sos, x, axis=-1)
+
+
+def _block_rms(x: np.ndarray, block: int) -> np.ndarray:
+    n_blocks = len(x) // block
+    return x[: n_blocks * block].reshape(n_blocks, block).std(axis=1)
+
+
+def _near(flags: np.ndarray, margin: int) -> np.ndarray:
+    """True within ``margin`` samples of a True sample (a running window over a cumsum)."""
+    count = np.concatenate([[0], np.cumsum(flags)])
+    idx = np.arange(len(flags))
+    return count[np.minimum(idx + margin + 1, len(flags))] > count[np.maximum(idx - margin, 0)]
+
+
+def median_psd(
+    x: np.ndarray, rate: float, stretch_s: float = _PSD_STRETCH_S
+) -> tuple[np.ndarray, np.ndarray]:
+    """Frequencies (Hz) and the median over ``stretch_s``-long stretches of ``x`` of their
+    Welch spectra (30-s Hann segments, half overlap); ``x`` is (samples,) or (stretches, samples).
+
+    Each stretch averages 19 periodograms, so the median is within a few per cent of the mean
+    of a stationary record, while a transient in fewer than half the stretches leaves it alone.
+    """
+    x = np.asarray(x, float)
+    if x.ndim == 1:
+        size = int(stretch_s * rate)
+        x = x[: len(x) // size * size].reshape(-1, size)
+    freqs, psd = ssignal.welch(x, fs=rate, nperseg=int(_PSD_SEGMENT_S * rate), axis=-1)
+    return freqs, np.median(psd, axis=0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,22 +112,25 @@ def kw1_noise() -> KW1Noise:
     """Load BW.KW1 once per process, mask its transients, and measure its spectrum."""
     from dlies.datasets.real_records import load_kw1
 
-    counts = load_kw1()
-    counts = counts - counts.mean()
+    counts = load_kw1().astype(float)
+    counts -= counts.mean()
     block = int(_MASK_BLOCK_S * KW1_RATE)
-    hf = _highpass(counts, KW1_RATE)
-    n_blocks = len(hf) // block
-    rms = hf[: n_blocks * block].reshape(n_blocks, block).std(axis=1)
-    unit = float(np.median(rms))
-    loud = np.repeat(rms > _MASK_FACTOR * unit, block)
-    loud = np.append(loud, np.zeros(len(counts) - len(loud), bool))
-    margin = int(_MASK_MARGIN_S * KW1_RATE)
-    count = np.concatenate([[0], np.cumsum(loud)])
-    idx = np.arange(len(loud))
-    near_loud = count[np.minimum(idx + margin + 1, len(loud))] > count[np.maximum(idx - margin, 0)]
+    loud_blocks = np.zeros(len(counts) // block, bool)
+    for low, high in _MASK_BANDS_HZ:
+        rms = _block_rms(_filter(counts, KW1_RATE, low, high), block)
+        loud_blocks |= rms > _MASK_FACTOR * np.median(rms)
+        if high is None and low == 1.0:
+            unit = float(np.median(rms))
+    loud = np.zeros(len(counts), bool)
+    loud[: len(loud_blocks) * block] = np.repeat(loud_blocks, block)
+    usable = ~_near(loud, int(_MASK_MARGIN_S * KW1_RATE))
     record = (counts / unit).astype(np.float32)
-    freqs, psd = ssignal.welch(record[~near_loud], fs=KW1_RATE, nperseg=3000)
-    return KW1Noise(record, ~near_loud, unit, freqs, psd)
+    size = int(_PSD_STRETCH_S * KW1_RATE)
+    starts = np.arange(0, len(record) - size + 1, size)
+    bad = np.concatenate([[0], np.cumsum(~usable)])
+    starts = starts[bad[starts + size] == bad[starts]]  # stretches free of transients
+    freqs, psd = median_psd(record[starts[:, None] + np.arange(size)], KW1_RATE)
+    return KW1Noise(record, usable, unit, freqs, psd, loud)
 
 
 def noise_psd(freqs: np.ndarray, kind: str) -> np.ndarray:
@@ -149,10 +198,9 @@ def kw1_segments(
     and (0.6, 1) for testing, so that the two never share noise). Each segment is demeaned.
     """
     ref = kw1_noise()
-    total = len(ref.record)
-    lo, hi = int(span[0] * total), int(span[1] * total)
+    first, last = _span_starts(len(ref.record), samples, span)
     bad = np.concatenate([[0], np.cumsum(~ref.usable)])
-    starts = np.arange(lo, max(lo, hi - samples + 1))
+    starts = np.arange(first, max(first, last + 1))
     starts = starts[bad[starts + samples] - bad[starts] == 0]
     if len(starts) == 0:
         raise ValueError(
@@ -160,6 +208,47 @@ def kw1_segments(
         )
     chosen = rng.choice(starts, size=n)
     seg = ref.record[chosen[:, None] + np.arange(samples)]
+    return seg - seg.mean(axis=1, keepdims=True)
+
+
+def _span_starts(total: int, samples: int, span: tuple[float, float]) -> tuple[int, int]:
+    """First and last start of a ``samples``-long window inside ``span`` of the record."""
+    return int(span[0] * total), int(span[1] * total) - samples
+
+
+def kw1_transient_segments(
+    rng: np.random.Generator,
+    n: int,
+    samples: int,
+    *,
+    span: tuple[float, float] = (0.0, 1.0),
+) -> np.ndarray:
+    """``n`` KW1 segments (n, samples), float32 and demeaned, each holding a transient.
+
+    A transient is a run of loud 10-s blocks (gaps under a minute merged); each draw picks one
+    of the runs inside ``span`` with equal probability, one of its blocks, and a window that
+    holds the whole block (or lies inside it, for windows shorter than 10 s). The run that
+    starts with the record has no onset in it and is left out.
+    """
+    ref = kw1_noise()
+    block = int(_MASK_BLOCK_S * KW1_RATE)
+    first, last = _span_starts(len(ref.record), samples, span)
+    loud = np.flatnonzero(ref.transient[::block][1:]) + 1  # loud blocks, the first one aside
+    run = np.concatenate([[0], np.cumsum(np.diff(loud) > 6)])  # a new run after 1 min quiet
+    lo = loud * block + min(0, block - samples)
+    hi = loud * block + max(0, block - samples)
+    lo, hi = np.maximum(lo, first), np.minimum(hi, last)
+    keep = lo <= hi
+    loud, run, lo, hi = loud[keep], run[keep], lo[keep], hi[keep]
+    if len(loud) == 0:
+        raise ValueError(
+            f"no KW1 transient fits a window of {samples} samples in span {span} of the record"
+        )
+    runs, first_block, count = np.unique(run, return_index=True, return_counts=True)
+    which = rng.integers(0, len(runs), n)
+    chosen = first_block[which] + (rng.random(n) * count[which]).astype(int)
+    starts = lo[chosen] + (rng.random(n) * (hi[chosen] - lo[chosen] + 1)).astype(int)
+    seg = ref.record[starts[:, None] + np.arange(samples)]
     return seg - seg.mean(axis=1, keepdims=True)
 
 

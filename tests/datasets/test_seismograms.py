@@ -125,7 +125,7 @@ def test_other_sampling_rate_uses_synthetic_noise():
 
 def test_kw1_noise_model_and_segments():
     ref = kw1_noise()
-    assert 0.9 < ref.usable.mean() < 1.0  # a few transients are masked
+    assert 0.85 < ref.usable.mean() < 0.95  # the transients are masked, 30 s either side
     # the microseism peak: far more power near 0.2 Hz than at 5 Hz
     assert noise_psd(np.array([0.2]), "kw1")[0] > 100 * noise_psd(np.array([5.0]), "kw1")[0]
     assert noise_psd(np.array([6.0]), "cultural")[0] > 5 * noise_psd(np.array([6.0]), "kw1")[0]
