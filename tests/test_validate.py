@@ -36,6 +36,7 @@ CLASSES = {
     "dlies.course.Runtime": "what setup returns",
     "dlies.results.ClaimRefuted": "an exception",
     "dlies.datasets.seismograms.Seismograms": "a container; save_seisbench checks one",
+    "dlies.datasets.seismogram_realism.SeismogramRealism": "checks its fields in __post_init__",
     "dlies.datasets.sensors.SensorRecord": "a container the generator and loader return",
     "dlies.datasets.point_cloud_files.LasCloud": "a container load_las returns",
     "dlies.physics.crust.CrustalModel": "checks its fields in __post_init__",

@@ -14,7 +14,7 @@ from dlies.datasets.quadratic import make_quadratic
 from dlies.datasets.real_labelled import load_autzen, load_real_picks
 from dlies.datasets.seisbench import load_seisbench, save_seisbench
 from dlies.datasets.seismic_sections import make_seismic_sections, neighbour_correlations
-from dlies.datasets.seismograms import Seismograms, make_seismograms
+from dlies.datasets.seismograms import SeismogramRealism, Seismograms, make_seismograms
 from dlies.datasets.sensor_files import load_sensor_csv
 from dlies.datasets.sensors import SensorRecord, make_turbidity_record
 from dlies.datasets.synthetic_aftershocks import make_aftershocks
@@ -22,6 +22,7 @@ from dlies.datasets.volcano import make_volcano_signals
 
 __all__ = [
     "LasCloud",
+    "SeismogramRealism",
     "SensorRecord",
     "Seismograms",
     "add_noise",

@@ -19,15 +19,42 @@ Z/N/E) or a detector (ConvNetQuake: 10 s) is trained on. The law that generates 
   radial and vertical, SH on transverse, with random radiation coefficients; radial and
   transverse rotated to N and E from the back-azimuth (P moves away from the source when the
   vertical moves up).
-* **Noise**: BW.KW1's spectrum, with real KW1 segments on Z
+* **Noise**: BW.KW1's typical spectrum, with real KW1 segments free of its transients on Z
   (:mod:`~dlies.datasets.seismogram_noise`); waveforms are in units of KW1's usual noise
   above 1 Hz. A fraction ``noise_fraction`` of the windows hold noise only.
 * **Signal-to-noise ratio**, in dB: 10 log10 of the mean square of the event's vertical
-  motion in the 2 s after the P onset over the mean square of the vertical noise above 1 Hz.
+  motion from the P onset to 2 s after it or to the S onset, whichever comes first (the P
+  wave alone), over the mean square of the vertical noise above 1 Hz.
   Either drawn uniformly in ``snr_db`` (the signal is scaled to it) or, with
   ``snr_db=None``, set by the physics: the signal in m/s over a site noise of
   ``noise_velocity_m_s`` above 1 Hz, so that amplitude grows with magnitude and falls with
   distance.
+
+**Field conditions** (``realism``, a :class:`SeismogramRealism`; each is off by default, and
+``SeismogramRealism.FIELD`` sets all of them to the strength of the real records of
+:func:`~dlies.datasets.load_real_picks`, with the reasons in its notes):
+
+* **Near events**: hypocentral distance :math:`R` log-uniform in ``hypocentral_km``, depth
+  uniform in ``depth_km`` up to :math:`R`; S − P then reaches 0.3 s at 2.5 km.
+* **Onsets**: a share ``emergent_fraction`` of the P onsets, and of the S onsets, rise
+  linearly over a time uniform in ``emergent_rise_s``; impulsive P onsets start with a
+  coherent pulse of ground velocity :math:`(2x - x^2) e^{-x}`, :math:`x = \tau/T`, of peak
+  ``first_pulse`` times the P wave's RMS amplitude and polarity of its radiation
+  coefficient, reaching its peak (:math:`x = 2 - \sqrt 2`) after
+  :math:`1/(2\pi f_c) + (t^* + \kappa_0)/2` (the source's rise time plus the attenuation
+  broadening, about 0.5 :math:`t^*` in Gladwin & Stacey 1974, *Phys. Earth Planet. Inter.*
+  8, 332).
+* **P coda**: its peak amplitude is ``p_coda`` (log-uniform per event) times the direct P's
+  instead of 0.25, on all three components: scattered P energy that buries S on the
+  horizontals.
+* **Label errors**: Gaussian, of standard deviation ``label_jitter_s`` (P, S), added to the
+  picks after the waveforms are drawn; the SNR window uses the true onsets.
+* **Transients**: a share ``transient_fraction`` of the noise windows take their vertical
+  from a stretch of KW1 holding one of its transients (a distant earthquake's P and surface
+  waves, bursts of 8–30 Hz); they are labelled noise, as unpicked signals in real noise
+  windows are. KW1 is a vertical record: N and E stay synthetic noise.
+* **Vertical-only records**: a share ``dropout_fraction`` of all windows have zeros on N and
+  E, and ``components`` says ``"Z"`` (``"ZNE"`` for the others).
 """
 
 from __future__ import annotations
@@ -47,15 +74,15 @@ from dlies._validate import (
     validate_params,
 )
 from dlies.datasets import seismogram_noise as _noise
-from dlies.datasets import seismogram_sources as _src
+from dlies.datasets import seismogram_realism as _real
+from dlies.datasets.seismogram_realism import SeismogramRealism
+from dlies.datasets.seismogram_waves import event_block
 from dlies.physics.crust import GENERIC_CRUST, CrustalModel, first_arrival
 
-__all__ = ["Seismograms", "make_seismograms"]
+__all__ = ["SeismogramRealism", "Seismograms", "make_seismograms"]
 
 COMPONENTS = "ZNE"
-NEAR_SURFACE_VP_KM_S = 3.0
 SNR_WINDOW_S = 2.0
-P_CODA, S_CODA = 0.25, 0.5  # peak coda amplitude per component, relative to the direct phase
 _CHUNK = 256
 
 
@@ -146,71 +173,6 @@ def _gutenberg_richter(rng: np.random.Generator, n: int, low: float, high: float
     return low - np.log10(1.0 - u * (1.0 - 10.0 ** (-(high - low))))
 
 
-def _event_block(rng, meta: dict, crust: CrustalModel, rate: float, samples: int) -> np.ndarray:
-    """Signals (m, 3, samples) of one block of events, in m/s."""
-    m = len(meta["magnitude"])
-    t = np.arange(samples) / rate
-    freqs = np.fft.rfftfreq(samples, 1.0 / rate)
-    hypo = np.hypot(meta["distance_km"], meta["depth_km"])
-    vs_top = crust.velocities("S")[0]
-    fc_s = _src.brune_corner_frequency(meta["magnitude"], vs_top)
-    fc_p = _src.P_CORNER_RATIO * fc_s
-    radiation_p = rng.uniform(0.3, 1.0, m) * rng.choice([-1.0, 1.0], m)
-    radiation_s = rng.uniform(0.3, 1.0, m)
-    sv_angle = rng.uniform(0.0, 2 * np.pi, m)
-    spec_p = _src.velocity_spectrum(
-        freqs,
-        meta["magnitude"],
-        hypo,
-        fc_p,
-        meta["tp"] / crust.q_p,
-        crust.kappa_s,
-        crust.velocities("P")[0],
-        radiation_p,
-    )
-    spec_s = _src.velocity_spectrum(
-        freqs,
-        meta["magnitude"],
-        hypo,
-        fc_s,
-        meta["ts"] / crust.q_s,
-        crust.kappa_s,
-        vs_top,
-        radiation_s,
-    )
-    series_p = _src.shaped_noise(rng, spec_p, samples)
-    series_s = _src.shaped_noise(rng, np.repeat(spec_s[:, None], 5, axis=1), samples)
-    sv, sh, coda = series_s[:, 0], series_s[:, 1], series_s[:, 2:]
-
-    dur_p = 1.0 / fc_p + 0.02 * hypo
-    dur_s = 1.0 / fc_s + 0.05 * hypo
-    on_p, on_s = meta["p_onset"], meta["s_onset"]
-    env_p, int_p = _src.phase_envelope(t, on_p, np.clip(0.05 * dur_p, 0.02, 0.15), dur_p / 2)
-    env_s, int_s = _src.phase_envelope(t, on_s, np.clip(0.05 * dur_s, 0.02, 0.15), dur_s / 2)
-    amp_p = np.sqrt(_src.spectral_energy(spec_p, freqs) / int_p) * np.sign(radiation_p)
-    amp_s = np.sqrt(_src.spectral_energy(spec_s, freqs) / int_s)
-    p_wave = (amp_p[:, None] * env_p) * series_p
-    s_env = amp_s[:, None] * env_s
-    coda_decay = _src.coda_duration_s(meta["magnitude"], meta["distance_km"]) / 6.0
-    # Scattered energy builds up over the phase's duration and decays with the coda.
-    coda_env = P_CODA * np.abs(amp_p)[:, None] * _src.coda_envelope(
-        t, on_p, dur_p, coda_decay
-    ) + S_CODA * amp_s[:, None] * _src.coda_envelope(t, on_s, dur_s, coda_decay)
-
-    sin_ip = np.clip(meta["p_ray"] * NEAR_SURFACE_VP_KM_S, 0, 1)
-    sin_is = np.clip(meta["s_ray"] * NEAR_SURFACE_VP_KM_S / crust.vp_vs, 0, 1)
-    cos_ip, cos_is = np.sqrt(1 - sin_ip**2), np.sqrt(1 - sin_is**2)
-    sv_wave = (np.cos(sv_angle)[:, None] * s_env) * sv
-    sh_wave = (np.sin(sv_angle)[:, None] * s_env) * sh
-    z = cos_ip[:, None] * p_wave - sin_is[:, None] * sv_wave
-    r = sin_ip[:, None] * p_wave + cos_is[:, None] * sv_wave
-    baz = np.radians(meta["back_azimuth_deg"])[:, None]
-    north = -r * np.cos(baz) + sh_wave * np.sin(baz)
-    east = -r * np.sin(baz) - sh_wave * np.cos(baz)
-    out = np.stack([z, north, east], axis=1) + coda_env[:, None, :] * coda
-    return out.astype(np.float32)
-
-
 #: Local and regional earthquakes: the travel times and the crust hold up to these bounds.
 MAX_DISTANCE_KM, MAX_DEPTH_KM, MAGNITUDES = 1000.0, 700.0, (-2.0, 9.5)
 
@@ -230,6 +192,7 @@ MAX_DISTANCE_KM, MAX_DEPTH_KM, MAGNITUDES = 1000.0, 700.0, (-2.0, 9.5)
     noise_span=Pair(Real(min=0, max=1)),
     p_onset_s=(None, Pair(Real(min=0))),
     noise_velocity_m_s=Real(above=0),
+    realism=(None, Instance(SeismogramRealism)),
     random_state=RandomState(),
 )
 def make_seismograms(
@@ -248,6 +211,7 @@ def make_seismograms(
     noise_span: tuple[float, float] = (0.0, 1.0),
     p_onset_s: tuple[float, float] | None = None,
     noise_velocity_m_s: float = 1e-8,
+    realism: SeismogramRealism | None = None,
     random_state: int | np.random.Generator | None = None,
 ) -> Seismograms:
     """Synthetic three-component windows of local earthquakes and noise (law: module doc).
@@ -284,11 +248,16 @@ def make_seismograms(
         Range of the P onset time in the window (s); default (1, 0.4 × duration).
     noise_velocity_m_s : float, default 1e-8
         Ground-velocity noise above 1 Hz (m/s) of one noise unit, with ``snr_db=None``.
+    realism : SeismogramRealism, optional
+        Field conditions (emergent onsets, strong P coda, near events, label errors, KW1
+        transients in noise windows, vertical-only records); ``SeismogramRealism.FIELD`` is
+        the preset matched to :func:`~dlies.datasets.load_real_picks`. None: none of them.
     random_state : int, Generator or None
 
     Returns
     -------
     Seismograms
+        With ``realism``, ``components`` says which windows are vertical-only (``"Z"``).
     """
     n, rate, length, frac, noise_level = (
         n_samples,
@@ -311,17 +280,27 @@ def make_seismograms(
                 f"epicentres must be (n_samples, 2) east, north in km within "
                 f"{MAX_DISTANCE_KM:g} km, got shape {epicentres.shape}"
             )
+    real_z = noise == "kw1" and rate == _noise.KW1_RATE
+    if realism is not None and realism.transient_fraction > 0 and not real_z:
+        raise ValueError(
+            "make_seismograms: realism.transient_fraction > 0 needs real KW1 noise (noise='kw1' "
+            f"at {_noise.KW1_RATE:g} Hz), got noise={noise!r} at {rate:g} Hz"
+        )
+    near = realism is not None and realism.hypocentral_km is not None and epicentres is None
     rng = np.random.default_rng(random_state)
 
     is_noise = np.zeros(n, bool)
     is_noise[rng.permutation(n)[: int(round(frac * n))]] = True
     if epicentres is None:
-        distance = rng.uniform(*dist_range, n)
+        distance = None if near else rng.uniform(*dist_range, n)
         baz = rng.uniform(0.0, 360.0, n)
     else:
         distance = np.hypot(epicentres[:, 0], epicentres[:, 1])
         baz = np.degrees(np.arctan2(epicentres[:, 0], epicentres[:, 1])) % 360.0
-    depth = rng.uniform(*depth_range, n)
+    if near:
+        distance, depth = _real.draw_hypocentres(rng, n, realism.hypocentral_km, depth_range)
+    else:
+        depth = rng.uniform(*depth_range, n)
     mags = _gutenberg_richter(rng, n, *mag_range)
     tp, p_ray = first_arrival(crust, distance, depth, "P")
     ts, s_ray = first_arrival(crust, distance, depth, "S")
@@ -331,10 +310,12 @@ def make_seismograms(
     s_index = np.round(s_onset * rate).astype(int)
     s_index[s_index >= samples] = -1
     target_snr = rng.uniform(*snr_range, n) if snr_range is not None else None
+    transient = None
+    if realism is not None:
+        transient = _real.choose(rng, is_noise, realism.transient_fraction)
 
     # Noise: real KW1 on Z where it fits, KW1-like synthetic noise elsewhere.
     wave = np.empty((n, samples, 3), np.float32)
-    real_z = noise == "kw1" and rate == _noise.KW1_RATE
     kind = "kw1" if noise == "kw1_synthetic" else noise
     snr_out = np.full(n, np.nan)
     for start in range(0, n, _CHUNK):
@@ -342,6 +323,9 @@ def make_seismograms(
         noise_block = _noise.synthetic_noise(rng, (len(block), 3, samples), rate, kind)
         if real_z:
             noise_block[:, 0] = _noise.kw1_segments(rng, len(block), samples, span=span)
+        if transient is not None and transient[block].any():
+            rows = np.flatnonzero(transient[block])
+            noise_block[rows, 0] = _noise.kw1_transient_segments(rng, len(rows), samples, span=span)
         events = block[~is_noise[block]]
         if len(events):
             meta = {
@@ -356,11 +340,15 @@ def make_seismograms(
                 "p_onset": p_onset[events],
                 "s_onset": s_onset[events],
             }
-            signal = _event_block(rng, meta, crust, rate, samples)
+            signal = event_block(rng, meta, crust, rate, samples, realism)
             rows = events - start
+            # The SNR window: 2 s from P, cut at S so that it measures P alone.
             win = p_index[events][:, None] + np.arange(int(SNR_WINDOW_S * rate))
+            width = np.clip(np.round((ts - tp)[events] * rate), 1, win.shape[1])
+            inside = np.arange(win.shape[1]) < width[:, None]
             win = np.clip(win, 0, samples - 1)
-            sig_power = np.mean(np.take_along_axis(signal[:, 0], win, axis=1) ** 2, axis=1)
+            sig = np.take_along_axis(signal[:, 0], win, axis=1).astype(float)
+            sig_power = np.sum(sig**2 * inside, axis=1) / width
             noise_power = _noise.highpass_power(noise_block[rows, 0], rate)
             if target_snr is None:
                 signal /= noise_level
@@ -382,6 +370,14 @@ def make_seismograms(
     nan = np.where(is_noise, np.nan, 1.0)
     p_index = np.where(is_noise, -1, p_index)
     s_index = np.where(is_noise, -1, s_index)
+    components = None
+    if realism is not None:
+        single = _real.choose(rng, np.ones(n, bool), realism.dropout_fraction)
+        wave[single, :, 1:] = 0.0
+        components = np.where(single, "Z", COMPONENTS)
+        p_index, s_index = _real.jitter_labels(
+            rng, p_index, s_index, realism.label_jitter_s, rate, samples
+        )
     return Seismograms(
         waveforms=wave,
         p_index=p_index.astype(np.int64),
@@ -392,4 +388,5 @@ def make_seismograms(
         back_azimuth_deg=baz * nan,
         sampling_rate=float(rate),
         snr_db=snr_out,
+        components=components,
     )
