@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import os
 import sys
 import time
@@ -26,14 +27,102 @@ from pathlib import Path
 
 STRATEGIES = ("default", "mirrored", "multiworker", "slurm")
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
+#: Course bounds on the numeric flags: outside them a run is a typo, not an experiment.
+MAX_EPOCHS = 100_000
+MAX_BATCH = 1 << 24
+MAX_STEPS = 10_000_000
+MAX_LEARNING_RATE = 1.0  # Adam diverges well before this
+MAX_COMM_TIMEOUT = 86_400.0  # one day
+
+
+class TrainError(RuntimeError):
+    """A fault the command reports as one line (exit status 1), not as a traceback."""
+
+
+class NonFiniteLoss(TrainError):
+    """The training loss became NaN or infinite: the job stops rather than train on."""
+
+
+def read_tf_config(text: str | None) -> dict:
+    """``TF_CONFIG`` parsed and checked: a worker list of ``host:port`` and this task's index.
+
+    Every error names ``TF_CONFIG`` and says what was expected.
+    """
+    if text is None or not text.strip():
+        raise TrainError("TF_CONFIG is not set; --strategy multiworker needs it (docs/scaling.md)")
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise TrainError(f"TF_CONFIG is not JSON ({exc.msg} at character {exc.pos})") from None
+    expected = '{"cluster": {"worker": ["host:port", ...]}, "task": {"type": "worker", "index": i}}'
+    cluster = config.get("cluster") if isinstance(config, dict) else None
+    task = config.get("task") if isinstance(config, dict) else None
+    workers = cluster.get("worker") if isinstance(cluster, dict) else None
+    if not isinstance(workers, list) or not workers or not isinstance(task, dict):
+        raise TrainError(f"TF_CONFIG must look like {expected}; got {text[:200]!r}")
+    for address in workers:
+        host, _, port = str(address).rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise TrainError(f"TF_CONFIG: worker address {address!r} is not host:port")
+    index = task.get("index")
+    if task.get("type") not in ("worker", "chief") or not isinstance(index, int):
+        raise TrainError(f"TF_CONFIG: task must be {{'type': 'worker', 'index': i}}, got {task}")
+    if task["type"] == "worker" and not 0 <= index < len(workers):
+        raise TrainError(
+            f"TF_CONFIG: task index {index} is outside the {len(workers)} worker(s) listed"
+        )
+    return config
+
+
+def wait_for_peers(workers: list[str], index: int, *, timeout: float, poll: float = 0.2) -> None:
+    """Check that every other worker of the cluster answers on its port within ``timeout`` s.
+
+    ``MultiWorkerMirroredStrategy``'s constructor waits for every peer without a time limit
+    (``--comm-timeout`` bounds collective operations only, once they run). So before building
+    it, each worker listens on its own address for a moment and connects to every peer's: a
+    peer that never starts is named, and the job stops, instead of hanging.
+    """
+    import socket
+
+    own_port = int(workers[index].rpartition(":")[2])
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(("", own_port))
+    except OSError as exc:
+        listener.close()
+        raise TrainError(
+            f"worker {index} cannot listen on {workers[index]}: {exc.strerror}"
+        ) from None
+    listener.listen(len(workers))
+    deadline = time.monotonic() + timeout
+    missing = [a for i, a in enumerate(workers) if i != index]
+    try:
+        while missing:
+            host, _, port = missing[0].rpartition(":")
+            try:
+                with socket.create_connection((host.strip("[]"), int(port)), timeout=poll):
+                    missing.pop(0)
+                    continue
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TrainError(
+                    f"peer worker at {missing[0]} did not answer within {timeout:g} s "
+                    "(--comm-timeout); start every worker of TF_CONFIG's list"
+                )
+            time.sleep(poll)
+    finally:
+        listener.close()
 
 
 def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
     """A ``tf.distribute`` strategy by name.
 
     ``multiworker`` reads its cluster from ``TF_CONFIG``; ``slurm`` from Slurm's environment
-    (``SlurmClusterResolver``). Collective operations give up after ``comm_timeout`` seconds,
-    so a dead peer stops the job instead of hanging it.
+    (``SlurmClusterResolver``). A peer that does not answer within ``comm_timeout`` seconds
+    at the start (:func:`wait_for_peers`), or a collective operation that waits longer later,
+    stops the job instead of hanging it.
     """
     import tensorflow as tf
 
@@ -49,6 +138,13 @@ def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
     resolver = None
     if kind == "slurm":
         resolver = tf.distribute.cluster_resolver.SlurmClusterResolver()
+        workers = resolver.cluster_spec().as_dict().get(resolver.task_type, [])
+        index = resolver.task_id
+    else:
+        config = read_tf_config(os.environ.get("TF_CONFIG"))
+        workers, index = config["cluster"]["worker"], config["task"]["index"]
+    if len(workers) > 1 and 0 <= index < len(workers):
+        wait_for_peers(workers, index, timeout=comm_timeout)
     return tf.distribute.MultiWorkerMirroredStrategy(
         cluster_resolver=resolver, communication_options=options
     )
@@ -112,9 +208,18 @@ def restore_or_start(checkpoint, strategy, folder: Path, log=print):
     import tensorflow as tf
 
     folder = Path(folder)
-    latest = tf.train.latest_checkpoint(str(folder))
+    try:
+        latest = tf.train.latest_checkpoint(str(folder))
+    except (tf.errors.OpError, ValueError) as exc:  # an unreadable "checkpoint" state file
+        raise TrainError(f"{folder / 'checkpoint'}: not a checkpoint state file ({exc})") from None
     if latest:
-        checkpoint.restore(latest)
+        try:
+            checkpoint.restore(latest)
+        except (tf.errors.OpError, ValueError, AssertionError) as exc:
+            raise TrainError(
+                f"checkpoint {latest} cannot be restored ({str(exc).splitlines()[0][:200]}); "
+                "move the folder away to start afresh"
+            ) from None
         log(f"resumed from {Path(latest).name} at epoch {int(checkpoint.epoch.numpy())}")
     # Only the chief writes into the real folder; the others write a copy they delete.
     write_to = folder if is_chief(strategy) else folder / f".worker{_task(strategy)[1]}.tmp"
@@ -153,7 +258,15 @@ def fit_distributed(
     history = []
     while int(epoch.numpy()) < epochs:
         start = time.perf_counter()
-        total = sum(float(train_step(iterator)) for _ in range(steps_per_epoch))
+        total = tf.constant(0.0)
+        for _ in range(steps_per_epoch):  # no host sync inside the epoch
+            total += train_step(iterator)
+        total = float(total)  # the one read per epoch
+        if not math.isfinite(total):
+            raise NonFiniteLoss(
+                f"the training loss is {total} in epoch {int(epoch.numpy()) + 1}; lower "
+                "--learning-rate or check the data (no checkpoint of this epoch was written)"
+            )
         epoch.assign_add(1)
         manager.save(checkpoint_number=int(epoch.numpy()))
         if not is_chief(strategy):
@@ -266,11 +379,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="write a JSON summary here; {task} is replaced by the worker's index",
     )
     args = p.parse_args(argv)
-    for name in ("epochs", "batch_size", "cpu_replicas"):
-        if getattr(args, name) < 1:
-            p.error(f"--{name.replace('_', '-')} must be >= 1")
-    if args.steps_per_epoch is not None and args.steps_per_epoch < 1:
-        p.error("--steps-per-epoch must be >= 1")
+    bounds = {
+        "epochs": (1, MAX_EPOCHS),
+        "batch_size": (2, MAX_BATCH),
+        "steps_per_epoch": (1, MAX_STEPS),
+        "cpu_replicas": (1, max_cpu_replicas()),
+        "seed": (0, 2**32 - 1),
+    }
+    for name, (low, high) in bounds.items():
+        value = getattr(args, name)
+        if value is not None and not low <= value <= high:
+            p.error(f"--{name.replace('_', '-')} must be in [{low}, {high}], got {value}")
+    for name, high in (("learning_rate", MAX_LEARNING_RATE), ("comm_timeout", MAX_COMM_TIMEOUT)):
+        value = getattr(args, name)
+        if not (math.isfinite(value) and 0 < value <= high):
+            p.error(f"--{name.replace('_', '-')} must be in (0, {high:g}], got {value}")
     if args.batch_size % 2:
         p.error("--batch-size must be even (half positives, half negatives)")
     if not Path(args.data).is_file():
@@ -278,14 +401,49 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def max_cpu_replicas() -> int:
+    """The most logical CPU devices ``--cpu-replicas`` may ask for: one per core, at least 8."""
+    return max(8, os.cpu_count() or 1)
+
+
+def check_writable(folder: Path) -> Path:
+    """Create ``folder`` if needed and check that a file can be written in it, before training."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise TrainError(f"--checkpoint-dir {folder}: not writable ({exc.strerror})") from None
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; a fault is reported as one line on stderr and exit status 1."""
     args = parse_args(argv)
+    try:
+        return _run(args)
+    except Exception as exc:
+        tf = sys.modules.get("tensorflow")
+        known = (TrainError, ValueError, OSError) + ((tf.errors.OpError,) if tf else ())
+        if not isinstance(exc, known):
+            raise
+        message = str(exc).strip().splitlines() or [type(exc).__name__]
+        if tf and isinstance(exc, tf.errors.OpError):  # a collective timed out, a peer died
+            message = [f"{type(exc).__name__} in TensorFlow: {message[0][:300]}"]
+        print(f"python -m dlies.train: error: {message[0]}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace) -> int:
     import keras
     import tensorflow as tf
 
     from dlies.datasets import aftershock_dataset
     from dlies.models import devries_network
 
+    check_writable(args.checkpoint_dir)
     if args.cpu_replicas > 1:  # must happen before TensorFlow runs any operation
         split_cpu(args.cpu_replicas)
     keras.utils.set_random_seed(args.seed)

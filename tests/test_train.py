@@ -56,6 +56,12 @@ def test_single_process_resumes_at_the_saved_epoch(tmp_path, capsys):
         (["--batch-size", "7"], "even"),
         (["--strategy", "horovod"], "strategy"),
         (["--steps-per-epoch", "-1"], "steps"),
+        (["--cpu-replicas", "4096"], "--cpu-replicas"),
+        (["--learning-rate", "nan"], "--learning-rate"),
+        (["--learning-rate", "0"], "--learning-rate"),
+        (["--seed", "-1"], "--seed"),
+        (["--comm-timeout", "inf"], "--comm-timeout"),
+        (["--epochs", "1000000000"], "--epochs"),
     ],
 )
 def test_bad_options_are_refused(tmp_path, bad, message, capsys):
@@ -121,3 +127,98 @@ def test_killed_worker_job_resumes_from_last_checkpoint(tmp_path):
     assert s0["weights_sha256"] == s1["weights_sha256"], "replicas must hold the same weights"
     assert s0["chief"] and not s1["chief"]
     assert not list(ck.glob(".worker*")), "non-chief temporary checkpoints are removed"
+
+
+# --------------------------------------------------------------------------- faults
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("python -m dlies.train: error: "), err
+    return err
+
+
+def test_checkpoint_folder_is_checked_writable_before_training(tmp_path, capsys):
+    data = _devries_file(tmp_path / "t.h5", n=4000)
+    (tmp_path / "a_file").write_text("")
+    assert train.main(_args(data, tmp_path / "a_file" / "ck", 1)) == 1
+    err = _one_line_error(capsys)
+    assert "--checkpoint-dir" in err and "a_file" in err
+    assert '"epoch"' not in capsys.readouterr().out
+
+
+def test_a_corrupt_checkpoint_is_named(tmp_path, capsys):
+    data = _devries_file(tmp_path / "t.h5", n=4000)
+    ck = tmp_path / "ck"
+    ck.mkdir()
+    (ck / "checkpoint").write_text('model_checkpoint_path: "ckpt-1"\n')
+    (ck / "ckpt-1.index").write_bytes(b"not a checkpoint index")
+    (ck / "ckpt-1.data-00000-of-00001").write_bytes(b"garbage")
+    assert train.main(_args(data, ck, 1)) == 1
+    assert "ckpt-1" in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize(
+    "config,message",
+    [
+        ("not json", "TF_CONFIG is not JSON"),
+        ('{"cluster": {}}', "TF_CONFIG must look like"),
+        ('{"cluster": {"worker": ["a:1"]}, "task": {"type": "worker", "index": 3}}', "index 3"),
+        ('{"cluster": {"worker": ["a"]}, "task": {"type": "worker", "index": 0}}', "host:port"),
+    ],
+)
+def test_tf_config_errors_name_tf_config(tmp_path, capsys, monkeypatch, config, message):
+    data = _devries_file(tmp_path / "t.h5", n=4000)
+    monkeypatch.setenv("TF_CONFIG", config)
+    assert train.main(_args(data, tmp_path / "ck", 1, ["--strategy", "multiworker"])) == 1
+    err = _one_line_error(capsys)
+    assert "TF_CONFIG" in err and message in err
+
+
+@pytest.mark.parametrize("kind", ["truncated", "csv"])
+def test_unreadable_data_is_named_in_one_line(tmp_path, capsys, kind):
+    if kind == "truncated":
+        data = _devries_file(tmp_path / "t.h5", n=4000)
+        blob = data.read_bytes()
+        data.write_bytes(blob[: len(blob) // 2])
+    else:
+        data = tmp_path / "t.csv"
+        data.write_text("aftershocksyn,stresses_full_xx\n0,1.0\n")
+    assert train.main(_args(data, tmp_path / "ck", 1)) == 1
+    assert str(data) in _one_line_error(capsys)
+
+
+def test_a_non_finite_loss_stops_the_job(tmp_path, capsys, monkeypatch):
+    import numpy as np
+    import tensorflow as tf
+
+    def nan_batches(path, *, batch_size, **kwargs):
+        x = np.full((batch_size, 12), np.nan, np.float32)
+        y = np.tile(np.float32([1, 0]), batch_size // 2)
+        return tf.data.Dataset.from_tensors((x, y)).repeat(4)
+
+    monkeypatch.setattr("dlies.datasets.aftershock_dataset", nan_batches)
+    data = _devries_file(tmp_path / "t.h5", n=4000)
+    assert train.main(_args(data, tmp_path / "ck", 2)) == 1
+    assert "loss is nan in epoch 1" in _one_line_error(capsys)
+    assert not (tmp_path / "ck" / "checkpoint").exists()
+
+
+def test_a_peer_that_never_starts_stops_the_started_worker(tmp_path):
+    """Worker 0 of two starts alone: it exits non-zero within --comm-timeout + 30 s, naming
+    the address of the missing worker."""
+    import os
+
+    data = _devries_file(tmp_path / "t.h5", n=4000)
+    workers = [f"127.0.0.1:{port}" for port in train.free_ports(2)]
+    config = {"cluster": {"worker": workers}, "task": {"type": "worker", "index": 0}}
+    env = dict(os.environ, TF_CONFIG=json.dumps(config), TF_CPP_MIN_LOG_LEVEL="3")
+    argv = _args(data, tmp_path / "ck", 1, ["--strategy", "multiworker", "--comm-timeout", "5"])
+    log = tmp_path / "worker0.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dlies.train", *argv], env=env, stdout=out, stderr=out
+        )
+    codes = train.wait_workers([proc], timeout=5 + 30)  # kills it at the deadline
+    text = log.read_text()
+    assert codes == [1], text
+    assert workers[1] in text and "did not answer" in text
