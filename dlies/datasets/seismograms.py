@@ -232,7 +232,8 @@ def make_seismograms(
     snr_db : (low, high) or None, default (-5, 25)
         Range of the uniformly drawn SNR (dB); None for the physical amplitude.
     distance_km, depth_km : (low, high)
-        Ranges of epicentral distance and depth (km), drawn uniformly.
+        Ranges of epicentral distance and depth (km), drawn uniformly; a
+        ``realism.hypocentral_km`` replaces the distance law.
     magnitude : (low, high), default (0.5, 3.5)
         Moment magnitudes, Gutenberg–Richter with b = 1.
     crust : CrustalModel, default GENERIC_CRUST
