@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,22 +100,26 @@ def check(exercise_id: str, answer: Any, *, strict: bool = False, **context: Any
     """
     if not isinstance(strict, bool):
         raise TypeError(f"check: strict must be True or False, got {strict!r}")
+    verdict = _judge(exercise_id, answer, **context)
+    mark = "…" if answer is None else "✔" if verdict.ok else "✘"
+    print(f"{mark} Exercise {exercise_id}: {verdict.message}")
+    if strict and not verdict.ok:
+        raise ExerciseFailed(f"Exercise {exercise_id}: {verdict.message}")
+    return verdict.ok
+
+
+def _judge(exercise_id: str, answer: Any, **context: Any) -> Verdict:
+    """The verdict of ``exercise_id``'s checker on ``answer``, printed by nobody."""
     _load_all()
     if exercise_id not in _REGISTRY:
         known = ", ".join(sorted(_REGISTRY)) or "none"
         raise KeyError(f"check: no exercise {exercise_id!r} (known: {known})")
     if answer is None:
-        verdict = Verdict(False, "not attempted yet: replace None with your answer")
-        print(f"… Exercise {exercise_id}: {verdict.message}")
-    else:
-        try:
-            verdict = _REGISTRY[exercise_id].checker(answer, **context)
-        except (TypeError, ValueError, IndexError, KeyError) as exc:
-            verdict = Verdict(False, f"the answer could not be checked: {exc}")
-        print(f"{'✔' if verdict.ok else '✘'} Exercise {exercise_id}: {verdict.message}")
-    if strict and not verdict.ok:
-        raise ExerciseFailed(f"Exercise {exercise_id}: {verdict.message}")
-    return verdict.ok
+        return Verdict(False, "not attempted yet: replace None with your answer")
+    try:
+        return _REGISTRY[exercise_id].checker(answer, **context)
+    except (TypeError, ValueError, IndexError, KeyError) as exc:
+        return Verdict(False, f"the answer could not be checked: {exc}")
 
 
 # --------------------------------------------------------------------------- checking helpers
@@ -135,25 +139,33 @@ def close_to(
     rtol: float = 1e-3,
     atol: float = 1e-8,
     right: str = "correct",
+    mistakes: Sequence[tuple[Any, str]] = (),
 ) -> Verdict:
     """Compare a numeric answer with the reference; name the typical mistake when it is one.
 
     Recognised: a wrong shape, a transposed matrix, a flipped sign, a factor of 2 or 1/2, NaN
-    or infinite values, an array shifted by one element (off by one sample).
+    or infinite values, an array shifted by one element (off by one sample), and the lecture's
+    own ``mistakes``: pairs ``(wrong value, message)`` computed like the reference (the test
+    set used for the validation set, natural for decimal logarithms ...). An answer within the
+    tolerance of the reference is right even where a mistake happens to give the same value.
     """
     a, ref = _as_array(answer, what), _as_array(reference, "the reference")
 
     def same(x: np.ndarray) -> bool:
         return x.shape == ref.shape and bool(np.allclose(x, ref, rtol=rtol, atol=atol))
 
+    if same(a):
+        return Verdict(True, right)
+    for value, message in mistakes:
+        wrong = _as_array(value, "a mistake")
+        if a.shape == wrong.shape and np.allclose(a, wrong, rtol=rtol, atol=atol):
+            return Verdict(False, message)
     if a.shape != ref.shape:
         if a.ndim == 2 and a.T.shape == ref.shape and same(a.T):
             return Verdict(False, f"{what} is transposed: expected shape {ref.shape}")
         return Verdict(False, f"{what} has shape {a.shape}, expected {ref.shape}")
     if not np.all(np.isfinite(a)):
         return Verdict(False, f"{what} holds NaN or infinite values")
-    if same(a):
-        return Verdict(True, right)
     if np.any(ref != 0) and same(-a):
         return Verdict(False, f"{what} has the wrong sign")
     for factor, name in ((2.0, "twice"), (0.5, "half")):
