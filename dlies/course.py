@@ -139,6 +139,11 @@ class Runtime:
         return build_dir() / "logs" / self.notebook
 
     @property
+    def work_dir(self) -> Path:
+        """``build/work/<notebook>/``, for large intermediate files (data written for the run)."""
+        return build_dir() / "work" / self.notebook
+
+    @property
     def data_dir(self) -> Path:
         """The data cache folder (``DLIES_DATA`` or ``data/``)."""
         return data_dir()

@@ -175,6 +175,22 @@ def is_chief(strategy) -> bool:
     return task_type in (None, "chief") or (task_type == "worker" and task_id == 0)
 
 
+def adam_learning_rate(base: float, global_batch: int, *, base_batch: int) -> float:
+    """Square-root scaling for Adam: ``base * sqrt(global_batch / base_batch)``.
+
+    ``base`` is a learning rate that trains well at ``base_batch``. The linear rule (Goyal et
+    al. 2017) was derived for SGD, whose step grows with the gradient; Adam's step is
+    normalised by the gradient's running RMS, and averaging ``k`` times more samples cuts the
+    gradient noise by ``sqrt(k)``, hence the square root (Malladi et al. 2022).
+    """
+    if not (math.isfinite(base) and base > 0 and global_batch >= 1 and base_batch >= 1):
+        raise ValueError(
+            f"adam_learning_rate: need base > 0 and batches >= 1, got {base}, "
+            f"{global_batch}, {base_batch}"
+        )
+    return base * math.sqrt(global_batch / base_batch)
+
+
 def make_train_step(model, optimizer, strategy, global_batch_size: int, *, loss_scale=False):
     """One synchronous step: every replica takes its share of the global batch."""
     import keras
@@ -267,17 +283,19 @@ def fit_distributed(
                 f"the training loss is {total} in epoch {int(epoch.numpy()) + 1}; lower "
                 "--learning-rate or check the data (no checkpoint of this epoch was written)"
             )
+        seconds = time.perf_counter() - start  # training only: the checkpoint is timed apart
         epoch.assign_add(1)
+        saved = time.perf_counter()
         manager.save(checkpoint_number=int(epoch.numpy()))
         if not is_chief(strategy):
             tf.io.gfile.rmtree(str(write_to))
-        seconds = time.perf_counter() - start
         history.append(
             {
                 "epoch": int(epoch.numpy()),
                 "loss": total / steps_per_epoch,
                 "seconds": seconds,
                 "samples_per_s": steps_per_epoch * global_batch_size / seconds,
+                "checkpoint_seconds": time.perf_counter() - saved,
             }
         )
         log(json.dumps(history[-1]))
