@@ -25,6 +25,48 @@ import sys
 import time
 from pathlib import Path
 
+from dlies.train_cluster import (
+    NonFiniteLoss,
+    TrainError,
+    free_ports,
+    read_tf_config,
+    start_local_workers,
+    wait_for_peers,
+    wait_workers,
+)
+from dlies.train_inputs import (
+    MODELS,
+    build_model,
+    is_tfrecord_input,
+    tfrecord_dataset,
+    tfrecord_files,
+    write_tfrecord_shards,
+)
+
+__all__ = [
+    "NonFiniteLoss",
+    "TrainError",
+    "adam_learning_rate",
+    "build_model",
+    "evaluate",
+    "learning_rate_schedule",
+    "tfrecord_dataset",
+    "write_tfrecord_shards",
+    "fit_distributed",
+    "free_ports",
+    "is_chief",
+    "main",
+    "make_strategy",
+    "make_train_step",
+    "read_tf_config",
+    "restore_or_start",
+    "split_cpu",
+    "start_local_workers",
+    "wait_for_peers",
+    "wait_workers",
+    "weights_digest",
+]
+
 STRATEGIES = ("default", "mirrored", "multiworker", "slurm")
 PRECISIONS = ("float32", "mixed_float16", "mixed_bfloat16")
 #: Course bounds on the numeric flags: outside them a run is a typo, not an experiment.
@@ -33,87 +75,6 @@ MAX_BATCH = 1 << 24
 MAX_STEPS = 10_000_000
 MAX_LEARNING_RATE = 1.0  # Adam diverges well before this
 MAX_COMM_TIMEOUT = 86_400.0  # one day
-
-
-class TrainError(RuntimeError):
-    """A fault the command reports as one line (exit status 1), not as a traceback."""
-
-
-class NonFiniteLoss(TrainError):
-    """The training loss became NaN or infinite: the job stops rather than train on."""
-
-
-def read_tf_config(text: str | None) -> dict:
-    """``TF_CONFIG`` parsed and checked: a worker list of ``host:port`` and this task's index.
-
-    Every error names ``TF_CONFIG`` and says what was expected.
-    """
-    if text is None or not text.strip():
-        raise TrainError("TF_CONFIG is not set; --strategy multiworker needs it (docs/scaling.md)")
-    try:
-        config = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise TrainError(f"TF_CONFIG is not JSON ({exc.msg} at character {exc.pos})") from None
-    expected = '{"cluster": {"worker": ["host:port", ...]}, "task": {"type": "worker", "index": i}}'
-    cluster = config.get("cluster") if isinstance(config, dict) else None
-    task = config.get("task") if isinstance(config, dict) else None
-    workers = cluster.get("worker") if isinstance(cluster, dict) else None
-    if not isinstance(workers, list) or not workers or not isinstance(task, dict):
-        raise TrainError(f"TF_CONFIG must look like {expected}; got {text[:200]!r}")
-    for address in workers:
-        host, _, port = str(address).rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise TrainError(f"TF_CONFIG: worker address {address!r} is not host:port")
-    index = task.get("index")
-    if task.get("type") not in ("worker", "chief") or not isinstance(index, int):
-        raise TrainError(f"TF_CONFIG: task must be {{'type': 'worker', 'index': i}}, got {task}")
-    if task["type"] == "worker" and not 0 <= index < len(workers):
-        raise TrainError(
-            f"TF_CONFIG: task index {index} is outside the {len(workers)} worker(s) listed"
-        )
-    return config
-
-
-def wait_for_peers(workers: list[str], index: int, *, timeout: float, poll: float = 0.2) -> None:
-    """Check that every other worker of the cluster answers on its port within ``timeout`` s.
-
-    ``MultiWorkerMirroredStrategy``'s constructor waits for every peer without a time limit
-    (``--comm-timeout`` bounds collective operations only, once they run). So before building
-    it, each worker listens on its own address for a moment and connects to every peer's: a
-    peer that never starts is named, and the job stops, instead of hanging.
-    """
-    import socket
-
-    own_port = int(workers[index].rpartition(":")[2])
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind(("", own_port))
-    except OSError as exc:
-        listener.close()
-        raise TrainError(
-            f"worker {index} cannot listen on {workers[index]}: {exc.strerror}"
-        ) from None
-    listener.listen(len(workers))
-    deadline = time.monotonic() + timeout
-    missing = [a for i, a in enumerate(workers) if i != index]
-    try:
-        while missing:
-            host, _, port = missing[0].rpartition(":")
-            try:
-                with socket.create_connection((host.strip("[]"), int(port)), timeout=poll):
-                    missing.pop(0)
-                    continue
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TrainError(
-                    f"peer worker at {missing[0]} did not answer within {timeout:g} s "
-                    "(--comm-timeout); start every worker of TF_CONFIG's list"
-                )
-            time.sleep(poll)
-    finally:
-        listener.close()
 
 
 def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
@@ -191,6 +152,33 @@ def adam_learning_rate(base: float, global_batch: int, *, base_batch: int) -> fl
     return base * math.sqrt(global_batch / base_batch)
 
 
+def learning_rate_schedule(peak: float, warmup_steps: int):
+    """A linear warm-up from 0 to ``peak`` over ``warmup_steps`` steps, then ``peak``.
+
+    Keras's ``CosineDecay`` with ``alpha=1`` decays to 100 % of its target, i.e. not at all:
+    what remains is its linear warm-up. ``warmup_steps=0`` returns ``peak`` itself.
+    """
+    import keras
+
+    if warmup_steps <= 0:
+        return peak
+    return keras.optimizers.schedules.CosineDecay(
+        0.0, decay_steps=1, alpha=1.0, warmup_target=peak, warmup_steps=warmup_steps
+    )
+
+
+def evaluate(model, dataset) -> dict:
+    """Held-out binary cross-entropy and ROC AUC of ``model`` over one pass of ``dataset``."""
+    import keras
+
+    loss, auc = keras.metrics.BinaryCrossentropy(), keras.metrics.AUC(num_thresholds=1000)
+    for x, y in dataset:
+        p = model(x, training=False)
+        loss.update_state(y[:, None], p)
+        auc.update_state(y[:, None], p)
+    return {"val_loss": float(loss.result()), "val_auc": float(auc.result())}
+
+
 def make_train_step(model, optimizer, strategy, global_batch_size: int, *, loss_scale=False):
     """One synchronous step: every replica takes its share of the global batch."""
     import keras
@@ -253,8 +241,18 @@ def fit_distributed(
     checkpoint_dir,
     learning_rate=1e-3,
     log=print,
+    on_epoch=None,
 ):
-    """Train ``model`` on ``dataset`` under ``strategy``; resume from ``checkpoint_dir``."""
+    """Train ``model`` on ``dataset`` under ``strategy``; resume from ``checkpoint_dir``.
+
+    ``dataset`` is a ``tf.data.Dataset`` of global batches (split between the replicas), or a
+    function of a ``tf.distribute.InputContext`` returning this input pipeline's dataset
+    (``distribute_datasets_from_function``: each worker reads its own files). ``learning_rate``
+    may be a Keras schedule (:func:`learning_rate_schedule`). ``on_epoch(entry)`` runs after
+    each epoch's checkpoint (validation, TensorBoard) and may add keys to the epoch's entry.
+    The loss is read from the device once per epoch; a non-finite one raises
+    :class:`NonFiniteLoss` before that epoch is saved.
+    """
     import keras
     import tensorflow as tf
 
@@ -270,7 +268,10 @@ def fit_distributed(
     train_step = make_train_step(
         model, optimizer, strategy, global_batch_size, loss_scale=loss_scale
     )
-    iterator = iter(strategy.experimental_distribute_dataset(dataset))
+    if callable(dataset):
+        iterator = iter(strategy.distribute_datasets_from_function(dataset))
+    else:
+        iterator = iter(strategy.experimental_distribute_dataset(dataset))
     history = []
     while int(epoch.numpy()) < epochs:
         start = time.perf_counter()
@@ -298,6 +299,8 @@ def fit_distributed(
                 "checkpoint_seconds": time.perf_counter() - saved,
             }
         )
+        if on_epoch is not None:
+            on_epoch(history[-1])
         log(json.dumps(history[-1]))
     return history
 
@@ -310,67 +313,17 @@ def weights_digest(model) -> str:
     return h.hexdigest()
 
 
-def free_ports(n: int) -> list[int]:
-    """``n`` TCP ports on 127.0.0.1 that are free right now (the OS picks them)."""
-    import socket
-
-    socks = [socket.socket() for _ in range(n)]
-    try:
-        for sock in socks:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in socks]
-    finally:
-        for sock in socks:
-            sock.close()
-
-
-def start_local_workers(n_workers: int, argv: list[str], *, log_dir: Path) -> list:
-    """Start ``n_workers`` processes of ``python -m dlies.train`` as one cluster on loopback.
-
-    Each gets its ``TF_CONFIG`` (same worker list, its own index) and writes its output to
-    ``log_dir/worker<i>.log``. Returns the ``subprocess.Popen`` objects: the caller waits for
-    them (:func:`wait_workers`) or kills them.
-    """
-    import subprocess
-
-    workers = [f"127.0.0.1:{port}" for port in free_ports(n_workers)]
-    log_dir = Path(log_dir)
-    log_dir.mkdir(parents=True, exist_ok=True)
-    procs = []
-    for i in range(n_workers):
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
-        env["TF_CONFIG"] = json.dumps(
-            {"cluster": {"worker": workers}, "task": {"type": "worker", "index": i}}
-        )
-        with open(log_dir / f"worker{i}.log", "wb") as out:
-            procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "dlies.train", *argv],
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-    return procs
-
-
-def wait_workers(procs: list, *, timeout: float) -> list[int]:
-    """Wait for every worker at most ``timeout`` seconds in all; kill what is left."""
-    deadline = time.monotonic() + timeout
-    codes = []
-    for proc in procs:
-        try:
-            codes.append(proc.wait(timeout=max(0.1, deadline - time.monotonic())))
-        except Exception:  # subprocess.TimeoutExpired: stop it, never leave it behind
-            proc.kill()
-            codes.append(proc.wait())
-    return codes
-
-
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m dlies.train", description=__doc__.split("\n")[0])
     p.add_argument("task", choices=["aftershocks"])
-    p.add_argument("--data", required=True, help="HDF5 file in the DeVries et al. (2018) schema")
+    p.add_argument(
+        "--data",
+        required=True,
+        help="HDF5 file in the DeVries et al. (2018) schema, or a folder of TFRecord shards "
+        "(read sharded by file across workers)",
+    )
+    p.add_argument("--val-data", default=None, help="held-out data (same kinds), each epoch")
+    p.add_argument("--model", choices=sorted(MODELS), default="devries")
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--batch-size", type=int, default=3500, help="global batch (all replicas)")
     p.add_argument(
@@ -379,7 +332,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="default: one pass over the training negatives",
     )
-    p.add_argument("--learning-rate", type=float, default=1e-3)
+    p.add_argument(
+        "--learning-rate",
+        type=float,
+        default=1e-3,
+        help="Adam's rate at --base-batch; scaled by sqrt(batch / base batch)",
+    )
+    p.add_argument("--base-batch", type=int, default=3500)
+    p.add_argument("--warmup-steps", type=int, default=0, help="linear warm-up from 0")
+    p.add_argument("--logdir", default=None, help="TensorBoard scalars, chief only")
     p.add_argument("--strategy", choices=STRATEGIES, default="default")
     p.add_argument("--precision", choices=PRECISIONS, default="float32")
     p.add_argument(
@@ -402,6 +363,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "batch_size": (2, MAX_BATCH),
         "steps_per_epoch": (1, MAX_STEPS),
         "cpu_replicas": (1, max_cpu_replicas()),
+        "base_batch": (1, MAX_BATCH),
+        "warmup_steps": (0, MAX_STEPS),
         "seed": (0, 2**32 - 1),
     }
     for name, (low, high) in bounds.items():
@@ -414,8 +377,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             p.error(f"--{name.replace('_', '-')} must be in (0, {high:g}], got {value}")
     if args.batch_size % 2:
         p.error("--batch-size must be even (half positives, half negatives)")
-    if not Path(args.data).is_file():
-        p.error(f"--data {args.data}: no such file")
+    for name in ("data", "val_data"):
+        value = getattr(args, name)
+        if value is not None and not (Path(value).exists() or is_tfrecord_input(value)):
+            p.error(f"--{name.replace('_', '-')} {value}: no such file or folder")
+    if is_tfrecord_input(args.data) and args.steps_per_epoch is None:
+        p.error("--steps-per-epoch is needed with TFRecord --data (their rows are not counted)")
     return args
 
 
@@ -454,12 +421,44 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _run(args: argparse.Namespace) -> int:
-    import keras
+def _inputs(args, strategy):
+    """The training input (a dataset of global batches, or a per-worker function) and steps."""
     import tensorflow as tf
 
     from dlies.datasets import aftershock_dataset
-    from dlies.models import devries_network
+
+    if is_tfrecord_input(args.data):
+        files = tfrecord_files(args.data)
+
+        def per_worker(ctx):
+            batch = ctx.get_per_replica_batch_size(args.batch_size) * (
+                strategy.num_replicas_in_sync // ctx.num_input_pipelines
+            )
+            return tfrecord_dataset(files, batch, input_context=ctx, seed=args.seed)
+
+        return per_worker, args.steps_per_epoch
+    ds = aftershock_dataset(
+        args.data, batch_size=args.batch_size, balanced=True, random_state=args.seed
+    )
+    steps = args.steps_per_epoch or int(ds.cardinality())
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return ds.repeat().with_options(options), steps
+
+
+def _validation(path):
+    from dlies.datasets import aftershock_dataset
+
+    if path is None:
+        return None
+    if is_tfrecord_input(path):
+        return tfrecord_dataset(tfrecord_files(path), 8192, repeat=False)
+    return aftershock_dataset(path, batch_size=8192, balanced=False, shuffle=False)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import keras
+    import tensorflow as tf
 
     check_writable(args.checkpoint_dir)
     if args.cpu_replicas > 1:  # must happen before TensorFlow runs any operation
@@ -467,39 +466,56 @@ def _run(args: argparse.Namespace) -> int:
     keras.utils.set_random_seed(args.seed)
     strategy = make_strategy(args.strategy, comm_timeout=args.comm_timeout)
     keras.mixed_precision.set_global_policy(args.precision)
-    ds = aftershock_dataset(
-        args.data, batch_size=args.batch_size, balanced=True, random_state=args.seed
-    )
-    steps = args.steps_per_epoch or int(ds.cardinality())
-    ds = ds.repeat()
-    options = tf.data.Options()
-    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    ds = ds.with_options(options)
+    if args.batch_size % strategy.num_replicas_in_sync:
+        raise TrainError(
+            f"--batch-size {args.batch_size} does not split evenly over "
+            f"{strategy.num_replicas_in_sync} replicas"
+        )
+    dataset, steps = _inputs(args, strategy)
+    val = _validation(args.val_data)
     with strategy.scope():
-        model = devries_network(input_shape=(12,))
-    prefix = "" if is_chief(strategy) else f"[worker {_task(strategy)[1]}] "
+        model = build_model(args.model)
+    chief = is_chief(strategy)
+    prefix = "" if chief else f"[worker {_task(strategy)[1]}] "
+    lr = adam_learning_rate(args.learning_rate, args.batch_size, base_batch=args.base_batch)
     print(
         f"{prefix}{strategy.num_replicas_in_sync} replica(s), {steps} steps/epoch, "
-        f"global batch {args.batch_size}, {args.precision}",
+        f"global batch {args.batch_size}, {args.precision}, model {args.model}, "
+        f"Adam {lr:.3g} (warm-up {args.warmup_steps} steps)",
         flush=True,
     )
+    writer = tf.summary.create_file_writer(args.logdir) if chief and args.logdir else None
+
+    def on_epoch(entry):
+        if val is not None:
+            entry.update(evaluate(model, val))
+        if writer is not None:
+            with writer.as_default(step=entry["epoch"]):
+                for key in ("loss", "samples_per_s", "val_loss", "val_auc"):
+                    if key in entry:
+                        tf.summary.scalar(key, entry[key])
+            writer.flush()
+
     history = fit_distributed(
         model,
-        ds,
+        dataset,
         strategy=strategy,
         epochs=args.epochs,
         steps_per_epoch=steps,
         global_batch_size=args.batch_size,
         checkpoint_dir=args.checkpoint_dir,
-        learning_rate=args.learning_rate,
+        learning_rate=learning_rate_schedule(lr, args.warmup_steps),
         log=lambda s: print(prefix + s, flush=True),
+        on_epoch=on_epoch,
     )
     summary = {
         "replicas": strategy.num_replicas_in_sync,
-        "chief": is_chief(strategy),
+        "chief": chief,
         "history": history,
         "weights_sha256": weights_digest(model),
         "precision": args.precision,
+        "model": args.model,
+        "output_dtype": str(model.output.dtype),
     }
     if args.summary:
         from dlies.course import atomic_write_text

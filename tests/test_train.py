@@ -222,3 +222,60 @@ def test_a_peer_that_never_starts_stops_the_started_worker(tmp_path):
     text = log.read_text()
     assert codes == [1], text
     assert workers[1] in text and "did not answer" in text
+
+
+# ------------------------------------------------------------ a template for real jobs
+@pytest.fixture
+def float32_after():
+    yield
+    import keras
+
+    keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_both_mixed_policies_train_on_cpu(tmp_path, policy, float32_after):
+    """A smoke test: both policies train, the loss stays finite, the output layer is float32."""
+    data = _devries_file(tmp_path / "t.h5", n=4000)
+    argv = _args(
+        data, tmp_path / "ck", 1, ["--precision", policy, "--summary", str(tmp_path / "s")]
+    )
+    argv[argv.index("--steps-per-epoch") + 1] = "5"
+    assert train.main(argv) == 0
+    summary = json.loads((tmp_path / "s").read_text())
+    assert summary["output_dtype"] == "float32"
+    assert summary["history"][0]["loss"] == pytest.approx(summary["history"][0]["loss"])  # finite
+
+
+def test_learning_rate_rule_and_warm_up():
+    assert train.adam_learning_rate(1e-3, 4 * 3500, base_batch=3500) == pytest.approx(2e-3)
+    schedule = train.learning_rate_schedule(2e-3, 10)
+    assert [float(schedule(s)) for s in (0, 5, 10, 100)] == pytest.approx([0, 1e-3, 2e-3, 2e-3])
+    assert train.learning_rate_schedule(2e-3, 0) == 2e-3
+
+
+def test_two_workers_train_the_wide_model_from_tfrecord_shards(tmp_path):
+    """Two loopback workers read TFRecord shards split by file, validate each epoch on
+    held-out rows, and only the chief writes TensorBoard scalars."""
+    from dlies.train_inputs import write_tfrecord_shards
+
+    shards = tmp_path / "shards"
+    write_tfrecord_shards(
+        _devries_file(tmp_path / "t.h5", n=8192), shards, n_shards=4, block_rows=512
+    )
+    val = write_schema_rows(tmp_path / "v.h5", 4096, random_state=1)
+    argv = [
+        "aftershocks", "--data", str(shards), "--val-data", str(val), "--model", "wide",
+        "--strategy", "multiworker", "--epochs", "2", "--steps-per-epoch", "4",
+        "--batch-size", "256", "--warmup-steps", "4", "--comm-timeout", "30",
+        "--checkpoint-dir", str(tmp_path / "ck"), "--logdir", str(tmp_path / "tb"),
+        "--summary", str(tmp_path / "s{task}.json"),
+    ]  # fmt: skip
+    procs = train.start_local_workers(2, argv, log_dir=tmp_path / "logs")
+    codes = train.wait_workers(procs, timeout=240)
+    assert codes == [0, 0], (tmp_path / "logs" / "worker0.log").read_text()
+    s0, s1 = (json.loads((tmp_path / f"s{i}.json").read_text()) for i in (0, 1))
+    assert s0["model"] == "wide" and s0["weights_sha256"] == s1["weights_sha256"]
+    assert all(0 <= h["val_auc"] <= 1 and h["val_loss"] > 0 for h in s0["history"])
+    events = list((tmp_path / "tb").glob("events.out.tfevents.*"))
+    assert len(events) == 1, "the chief alone writes TensorBoard scalars"
