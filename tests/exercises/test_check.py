@@ -71,3 +71,12 @@ def test_close_to_recognises_transposition_and_off_by_one():
     assert "shifted by one element" in close_to(np.roll(series, 1), series).message
     assert close_to(series * 1.1, series).message.startswith("the answer is off")
     assert close_to(series, series) == Verdict(True, "correct")
+
+
+def test_close_to_names_the_lectures_own_mistakes_first():
+    ref, test_set = np.arange(1.0, 6.0), np.arange(2.0, 9.0)  # another length: another set
+    mistakes = [(test_set, "this uses the test set"), (ref * np.log(10), "natural logarithm")]
+    assert close_to(test_set, ref, mistakes=mistakes).message == "this uses the test set"
+    assert close_to(ref * np.log(10), ref, mistakes=mistakes).message == "natural logarithm"
+    assert close_to(ref, ref, mistakes=[(ref, "a mistake that coincides")]).ok  # right wins
+    assert "shape (3,)" in close_to(ref[:3], ref, mistakes=mistakes).message
