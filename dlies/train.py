@@ -216,6 +216,18 @@ def restore_or_start(checkpoint, strategy, folder: Path, log=print):
     import tensorflow as tf
 
     folder = Path(folder)
+    latest = _restore_latest(checkpoint, folder)  # a corrupt checkpoint is named, not traced
+    if latest:
+        log(f"resumed from {Path(latest).name} at epoch {int(checkpoint.epoch.numpy())}")
+    # Only the chief writes into the real folder; the others write a copy they delete.
+    write_to = folder if is_chief(strategy) else folder / f".worker{_task(strategy)[1]}.tmp"
+    return tf.train.CheckpointManager(checkpoint, str(write_to), max_to_keep=2), write_to
+
+
+def _restore_latest(checkpoint, folder: Path) -> str | None:
+    """Restore the latest checkpoint in ``folder``, if any; errors name the file."""
+    import tensorflow as tf
+
     try:
         latest = tf.train.latest_checkpoint(str(folder))
     except (tf.errors.OpError, ValueError) as exc:  # an unreadable "checkpoint" state file
@@ -228,10 +240,7 @@ def restore_or_start(checkpoint, strategy, folder: Path, log=print):
                 f"checkpoint {latest} cannot be restored ({str(exc).splitlines()[0][:200]}); "
                 "move the folder away to start afresh"
             ) from None
-        log(f"resumed from {Path(latest).name} at epoch {int(checkpoint.epoch.numpy())}")
-    # Only the chief writes into the real folder; the others write a copy they delete.
-    write_to = folder if is_chief(strategy) else folder / f".worker{_task(strategy)[1]}.tmp"
-    return tf.train.CheckpointManager(checkpoint, str(write_to), max_to_keep=2), write_to
+    return latest
 
 
 def fit_distributed(
