@@ -27,6 +27,7 @@ PACKAGES = (
     "dlies.features",
     "dlies.models",
     "dlies.build",
+    "dlies.exercises",
 )
 #: Classes met in the walk: what they are, and why their constructor is not checked here.
 CLASSES = {
@@ -35,6 +36,8 @@ CLASSES = {
     "dlies.build.execute.NotebookRun": "a record of one run",
     "dlies.course.Runtime": "what setup returns",
     "dlies.results.ClaimRefuted": "an exception",
+    "dlies.exercises.ExerciseFailed": "an exception",
+    "dlies.exercises.Verdict": "a checker's result: a flag and a sentence",
     "dlies.datasets.seismograms.Seismograms": "a container; save_seisbench checks one",
     "dlies.datasets.seismogram_realism.SeismogramRealism": "checks its fields in __post_init__",
     "dlies.datasets.sensors.SensorRecord": "a container the generator and loader return",

@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from dlies._validate import Boolean, Checked, Real, String, Unchecked, validate_params
+
 __all__ = ["ExerciseFailed", "Verdict", "check", "close_to", "exercise", "registered"]
 
 _ID = re.compile(r"^\d\d\.\d{1,2}$")
@@ -54,10 +56,20 @@ class _Exercise:
 _REGISTRY: dict[str, _Exercise] = {}
 
 
+def _exercise_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("")
+    if not _ID.match(value):
+        raise ValueError("")
+    return value
+
+
+_EXERCISE_ID = Checked(_exercise_id, "an exercise id 'NN.k' such as '09.2'")
+
+
+@validate_params(exercise_id=_EXERCISE_ID, title=String(200))
 def exercise(exercise_id: str, title: str) -> Callable[[Callable[..., Verdict]], Callable]:
     """Register ``checker(answer, **context) -> Verdict`` for ``exercise_id`` ("NN.k")."""
-    if not isinstance(exercise_id, str) or not _ID.match(exercise_id):
-        raise ValueError(f"exercise: id must look like '09.2', got {exercise_id!r}")
 
     def register(checker: Callable[..., Verdict]) -> Callable[..., Verdict]:
         if exercise_id in _REGISTRY:
@@ -77,12 +89,19 @@ def _load_all() -> None:
             importlib.import_module(f"dlies.exercises.{info.name}")
 
 
+@validate_params()
 def registered() -> dict[str, str]:
     """Every exercise id with its title, in order."""
     _load_all()
     return {k: _REGISTRY[k].title for k in sorted(_REGISTRY)}
 
 
+@validate_params(
+    exercise_id=_EXERCISE_ID,
+    answer=Unchecked("whatever the student wrote: the checker judges it"),
+    strict=Boolean(),
+    context=Unchecked("handed to the exercise's checker, which computes its reference from it"),
+)
 def check(exercise_id: str, answer: Any, *, strict: bool = False, **context: Any) -> bool:
     """Check a student's ``answer`` to exercise ``exercise_id``; print one line; return whether
     it is right.
@@ -98,8 +117,6 @@ def check(exercise_id: str, answer: Any, *, strict: bool = False, **context: Any
     **context
         What the checker needs to compute its reference (the student's data, sizes).
     """
-    if not isinstance(strict, bool):
-        raise TypeError(f"check: strict must be True or False, got {strict!r}")
     verdict = _judge(exercise_id, answer, **context)
     mark = "…" if answer is None else "✔" if verdict.ok else "✘"
     print(f"{mark} Exercise {exercise_id}: {verdict.message}")
@@ -131,6 +148,15 @@ def _as_array(answer: Any, what: str) -> np.ndarray:
     return array
 
 
+@validate_params(
+    answer=Unchecked("the student's answer: a wrong type is a verdict, not an error"),
+    reference=Unchecked("computed by the checker and converted to numbers here"),
+    what=String(200),
+    rtol=Real(min=0),
+    atol=Real(min=0),
+    right=String(500),
+    mistakes=Unchecked("pairs (wrong value, message) computed by the checker"),
+)
 def close_to(
     answer: Any,
     reference: Any,

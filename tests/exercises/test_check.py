@@ -60,7 +60,7 @@ def test_strict_raises_on_anything_but_right(slope):
 def test_unknown_exercise_and_bad_ids():
     with pytest.raises(KeyError, match="no exercise '98.7'"):
         exercises.check("98.7", 1.0)
-    with pytest.raises(ValueError, match="id must look like"):
+    with pytest.raises(ValueError, match="exercise_id must be an exercise id 'NN.k'"):
         exercises.exercise("9.1", "bad id")
 
 
