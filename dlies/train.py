@@ -29,6 +29,18 @@ import sys
 import time
 from pathlib import Path
 
+from dlies._validate import (
+    Boolean,
+    Folder,
+    Function,
+    Integer,
+    Options,
+    Real,
+    Sequence,
+    String,
+    Unchecked,
+    validate_params,
+)
 from dlies.train_cluster import (
     NonFiniteLoss,
     TrainError,
@@ -81,6 +93,11 @@ MAX_LEARNING_RATE = 1.0  # Adam diverges well before this
 MAX_COMM_TIMEOUT = 86_400.0  # one day
 
 
+_STRATEGY = Unchecked("a tf.distribute.Strategy")
+_MODEL = Function()  # a Keras model is callable
+
+
+@validate_params(kind=Options(*STRATEGIES), comm_timeout=Real(above=0, max=MAX_COMM_TIMEOUT))
 def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
     """A ``tf.distribute`` strategy by name.
 
@@ -91,8 +108,6 @@ def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
     """
     import tensorflow as tf
 
-    if kind not in STRATEGIES:
-        raise ValueError(f"strategy must be one of {STRATEGIES}, got {kind!r}")
     if kind == "default":
         return tf.distribute.get_strategy()
     if kind == "mirrored":  # every GPU, else every logical CPU device (see split_cpu)
@@ -115,6 +130,7 @@ def make_strategy(kind: str = "default", *, comm_timeout: float = 120.0):
     )
 
 
+@validate_params(n=Integer(min=1, max=4096))
 def split_cpu(n: int) -> list:
     """Make ``n`` logical CPU devices, so ``MirroredStrategy`` can mirror across them.
 
@@ -134,12 +150,14 @@ def _task(strategy) -> tuple[str | None, int]:
     return resolver.task_type, int(resolver.task_id or 0)
 
 
+@validate_params(strategy=_STRATEGY)
 def is_chief(strategy) -> bool:
     """The worker whose checkpoints and logs are the job's (task 0, or no cluster at all)."""
     task_type, task_id = _task(strategy)
     return task_type in (None, "chief") or (task_type == "worker" and task_id == 0)
 
 
+@validate_params(base=Real(above=0), global_batch=Integer(min=1), base_batch=Integer(min=1))
 def adam_learning_rate(base: float, global_batch: int, *, base_batch: int) -> float:
     """Square-root scaling for Adam: ``base * sqrt(global_batch / base_batch)``.
 
@@ -148,14 +166,10 @@ def adam_learning_rate(base: float, global_batch: int, *, base_batch: int) -> fl
     normalised by the gradient's running RMS, and averaging ``k`` times more samples cuts the
     gradient noise by ``sqrt(k)``, hence the square root (Malladi et al. 2022).
     """
-    if not (math.isfinite(base) and base > 0 and global_batch >= 1 and base_batch >= 1):
-        raise ValueError(
-            f"adam_learning_rate: need base > 0 and batches >= 1, got {base}, "
-            f"{global_batch}, {base_batch}"
-        )
     return base * math.sqrt(global_batch / base_batch)
 
 
+@validate_params(peak=Real(above=0, max=MAX_LEARNING_RATE), warmup_steps=Integer(min=0))
 def learning_rate_schedule(peak: float, warmup_steps: int):
     """A linear warm-up from 0 to ``peak`` over ``warmup_steps`` steps, then ``peak``.
 
@@ -171,6 +185,7 @@ def learning_rate_schedule(peak: float, warmup_steps: int):
     )
 
 
+@validate_params(model=_MODEL, dataset=Unchecked("a tf.data.Dataset or any iterable of (x, y)"))
 def evaluate(model, dataset) -> dict:
     """Held-out binary cross-entropy and ROC AUC of ``model`` over one pass of ``dataset``."""
     import keras
@@ -183,6 +198,13 @@ def evaluate(model, dataset) -> dict:
     return {"val_loss": float(loss.result()), "val_auc": float(auc.result())}
 
 
+@validate_params(
+    model=_MODEL,
+    optimizer=Unchecked("a Keras optimizer"),
+    strategy=_STRATEGY,
+    global_batch_size=Integer(min=1),
+    loss_scale=Boolean(),
+)
 def make_train_step(model, optimizer, strategy, global_batch_size: int, *, loss_scale=False):
     """One synchronous step: every replica takes its share of the global batch."""
     import keras
@@ -211,6 +233,12 @@ def make_train_step(model, optimizer, strategy, global_batch_size: int, *, loss_
     return train_step
 
 
+@validate_params(
+    checkpoint=Unchecked("a tf.train.Checkpoint"),
+    strategy=_STRATEGY,
+    folder=Folder(),
+    log=Function(),
+)
 def restore_or_start(checkpoint, strategy, folder: Path, log=print):
     """TensorFlow's multi-worker checkpointing: all restore the chief's, all save."""
     import tensorflow as tf
@@ -243,6 +271,18 @@ def _restore_latest(checkpoint, folder: Path) -> str | None:
     return latest
 
 
+@validate_params(
+    model=_MODEL,
+    dataset=(Function(), Unchecked("a tf.data.Dataset of global batches")),
+    strategy=_STRATEGY,
+    epochs=Integer(min=0, max=MAX_EPOCHS),
+    steps_per_epoch=Integer(min=1, max=MAX_STEPS),
+    global_batch_size=Integer(min=1, max=MAX_BATCH),
+    checkpoint_dir=Folder(),
+    learning_rate=(Real(above=0, max=MAX_LEARNING_RATE), Function()),
+    log=Function(),
+    on_epoch=(None, Function()),
+)
 def fit_distributed(
     model,
     dataset,
@@ -318,6 +358,7 @@ def fit_distributed(
     return history
 
 
+@validate_params(model=Unchecked("a Keras model (its get_weights)"))
 def weights_digest(model) -> str:
     """SHA-256 of every weight's bytes: equal digests mean identical replicas."""
     h = hashlib.sha256()
@@ -326,6 +367,7 @@ def weights_digest(model) -> str:
     return h.hexdigest()
 
 
+@validate_params(argv=(None, Sequence(String(100_000, allow_empty=True))))
 def main(argv: list[str] | None = None) -> int:
     """``python -m dlies.train``: see :func:`dlies.train_cli.main`."""
     from dlies.train_cli import main as run
@@ -333,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     return run(argv)
 
 
+@validate_params(argv=(None, Sequence(String(100_000, allow_empty=True))))
 def parse_args(argv: list[str] | None = None):
     """The command's flags, checked: see :func:`dlies.train_cli.parse_args`."""
     from dlies.train_cli import parse_args as parse

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from dlies._validate import Folder, Integer, Real, Sequence, String, Unchecked, validate_params
+
 
 class TrainError(RuntimeError):
     """A fault the command reports as one line (exit status 1), not as a traceback."""
@@ -23,6 +25,7 @@ class NonFiniteLoss(TrainError):
     """The training loss became NaN or infinite: the job stops rather than train on."""
 
 
+@validate_params(text=(None, String(1_000_000, allow_empty=True)))
 def read_tf_config(text: str | None) -> dict:
     """``TF_CONFIG`` parsed and checked: a worker list of ``host:port`` and this task's index.
 
@@ -54,6 +57,12 @@ def read_tf_config(text: str | None) -> dict:
     return config
 
 
+@validate_params(
+    workers=Sequence(String(300), min_length=1),
+    index=Integer(min=0),
+    timeout=Real(above=0),
+    poll=Real(above=0),
+)
 def wait_for_peers(workers: list[str], index: int, *, timeout: float, poll: float = 0.2) -> None:
     """Check that every other worker of the cluster answers on its port within ``timeout`` s.
 
@@ -96,6 +105,7 @@ def wait_for_peers(workers: list[str], index: int, *, timeout: float, poll: floa
         listener.close()
 
 
+@validate_params(n=Integer(min=1, max=1024))
 def free_ports(n: int) -> list[int]:
     """``n`` TCP ports on 127.0.0.1 that are free right now (the OS picks them)."""
     import socket
@@ -110,6 +120,11 @@ def free_ports(n: int) -> list[int]:
             sock.close()
 
 
+@validate_params(
+    n_workers=Integer(min=1, max=64),
+    argv=Sequence(String(10_000)),
+    log_dir=Folder(),
+)
 def start_local_workers(n_workers: int, argv: list[str], *, log_dir: Path) -> list:
     """Start ``n_workers`` processes of ``python -m dlies.train`` as one cluster on loopback.
 
@@ -140,6 +155,10 @@ def start_local_workers(n_workers: int, argv: list[str], *, log_dir: Path) -> li
     return procs
 
 
+@validate_params(
+    procs=Sequence(Unchecked("subprocess.Popen objects from start_local_workers")),
+    timeout=Real(above=0),
+)
 def wait_workers(procs: list, *, timeout: float) -> list[int]:
     """Wait for every worker at most ``timeout`` seconds in all; kill what is left."""
     deadline = time.monotonic() + timeout

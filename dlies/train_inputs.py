@@ -11,6 +11,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dlies._validate import (
+    Boolean,
+    Folder,
+    Integer,
+    Options,
+    RegularFile,
+    Sequence,
+    String,
+    Unchecked,
+    validate_params,
+)
+
 #: ``--model``: lecture 08's network, and a wide one whose matrix products keep a GPU busy.
 MODELS = {
     "devries": {"hidden_layers": 6, "units": 50, "dropout": 0.5},  # 13 451 parameters
@@ -19,6 +31,7 @@ MODELS = {
 _SCHEMA = None
 
 
+@validate_params(kind=Options(*MODELS))
 def build_model(kind: str = "devries"):
     """The network of ``--model kind`` for the 12 stress inputs, its output layer in float32.
 
@@ -30,8 +43,6 @@ def build_model(kind: str = "devries"):
 
     from dlies.models import devries_network
 
-    if kind not in MODELS:
-        raise ValueError(f"model must be one of {sorted(MODELS)}, got {kind!r}")
     body = devries_network(input_shape=(12,), **MODELS[kind])
     hidden = body.layers[-2].output  # everything but the output layer
     output = keras.layers.Dense(
@@ -61,6 +72,12 @@ def tfrecord_files(data: str | os.PathLike) -> list[str]:
     return files
 
 
+@validate_params(
+    h5_path=RegularFile(),
+    folder=Folder(),
+    n_shards=Integer(min=1, max=100_000),
+    block_rows=Integer(min=1),
+)
 def write_tfrecord_shards(
     h5_path: str | os.PathLike, folder: str | os.PathLike, *, n_shards: int = 8, block_rows=4096
 ) -> list[Path]:
@@ -94,6 +111,7 @@ def write_tfrecord_shards(
     return paths
 
 
+@validate_params(record=Unchecked("a serialised tf.train.Example, traced by tf.data"))
 def parse_block(record):
     """One serialised block: the network input (|σ|, -|σ| in MPa, ``(rows, 12)``) and labels."""
     import tensorflow as tf
@@ -107,6 +125,13 @@ def parse_block(record):
     return tf.concat([a, -a], axis=-1), ex["label"]
 
 
+@validate_params(
+    files=Sequence(String(4096), min_length=1),
+    batch_size=Integer(min=1),
+    input_context=(None, Unchecked("a tf.distribute.InputContext")),
+    seed=Integer(min=0),
+    repeat=Boolean(),
+)
 def tfrecord_dataset(files, batch_size: int, *, input_context=None, seed=0, repeat=True):
     """Batches of ``batch_size`` rows from TFRecord shards, this pipeline's files only.
 

@@ -28,6 +28,7 @@ PACKAGES = (
     "dlies.models",
     "dlies.build",
     "dlies.exercises",
+    "dlies.train",
 )
 #: Classes met in the walk: what they are, and why their constructor is not checked here.
 CLASSES = {
@@ -37,6 +38,8 @@ CLASSES = {
     "dlies.course.Runtime": "what setup returns",
     "dlies.results.ClaimRefuted": "an exception",
     "dlies.exercises.ExerciseFailed": "an exception",
+    "dlies.train_cluster.TrainError": "an exception",
+    "dlies.train_cluster.NonFiniteLoss": "an exception",
     "dlies.exercises.Verdict": "a checker's result: a flag and a sentence",
     "dlies.datasets.seismograms.Seismograms": "a container; save_seisbench checks one",
     "dlies.datasets.seismogram_realism.SeismogramRealism": "checks its fields in __post_init__",
