@@ -83,18 +83,17 @@ def write_tfrecord_shards(
 ) -> list[Path]:
     """Convert a DeVries-schema HDF5 file to ``n_shards`` TFRecord files, block ``i`` into shard
     ``i % n_shards``; each file is written atomically. Returns the shard paths."""
-    import h5py
     import numpy as np
     import tensorflow as tf
 
     from dlies.atomic import atomic_path
     from dlies.datasets.devries import LABEL_KEY, STRESS_KEYS
+    from dlies.datasets.devries.files import _layout, _open
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"part-{s:02d}.tfrecord" for s in range(n_shards)]
-    with h5py.File(h5_path, "r") as f:
-        n_blocks = -(-len(f[LABEL_KEY]) // block_rows)
+    with _open(h5_path) as f:  # h5py's errors, a missing key or a short column name the file
+        n_blocks = -(-_layout(h5_path, f, LABEL_KEY, need_events=False) // block_rows)
+        folder.mkdir(parents=True, exist_ok=True)
         for s, path in enumerate(paths):
             with atomic_path(path) as tmp, tf.io.TFRecordWriter(str(tmp)) as writer:
                 for i in range(s, n_blocks, n_shards):

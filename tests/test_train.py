@@ -279,3 +279,14 @@ def test_two_workers_train_the_wide_model_from_tfrecord_shards(tmp_path):
     assert all(0 <= h["val_auc"] <= 1 and h["val_loss"] > 0 for h in s0["history"])
     events = list((tmp_path / "tb").glob("events.out.tfevents.*"))
     assert len(events) == 1, "the chief alone writes TensorBoard scalars"
+
+
+def test_write_tfrecord_shards_names_a_file_without_its_keys(tmp_path):
+    import h5py
+
+    bad = tmp_path / "no_labels.h5"
+    with h5py.File(bad, "w") as f:
+        f["x"] = [0.0, 0.0, 0.0, 0.0]
+    with pytest.raises(ValueError, match="no_labels.h5: key .* is missing"):
+        train.write_tfrecord_shards(bad, tmp_path / "shards")
+    assert not (tmp_path / "shards").exists()
