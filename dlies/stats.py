@@ -8,6 +8,8 @@ Three kinds cover the course:
 - :func:`bootstrap_interval` for any statistic (AUC, RMSE, F1), resampling samples or, when
   samples are not independent (cells of one earthquake, windows of one record), whole groups.
 - :func:`seed_spread` for the variation between training runs that differ only in their seed.
+- :func:`poisson_interval` (exact, Garwood) for a count of events over an exposure: false
+  detections per hour of continuous record.
 
 Two models scored on the same test items are compared by their paired difference, never by
 the overlap of two intervals: :func:`paired_difference` (a paired bootstrap of any score) and
@@ -38,6 +40,7 @@ __all__ = [
     "bootstrap_interval",
     "mcnemar_test",
     "paired_difference",
+    "poisson_interval",
     "seed_spread",
 ]
 
@@ -89,6 +92,40 @@ def binomial_interval(successes: int, trials: int, *, confidence: float = 0.95) 
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == trials else min(1.0, centre + half)
     return Interval(p, low, high, f"Wilson {pct} %, n={trials}")
+
+
+@validate_params(count=Integer(min=0), exposure=Real(above=0), confidence=_CONFIDENCE)
+def poisson_interval(count: int, exposure: float = 1.0, *, confidence: float = 0.95) -> Interval:
+    """Rate ``count / exposure`` of a Poisson count with its exact (Garwood) interval.
+
+    The bounds are the chi-square quantiles :math:`\\chi^2_{2k}(\\alpha/2)/2` and
+    :math:`\\chi^2_{2k+2}(1-\\alpha/2)/2` of the count :math:`k` (Garwood 1936), divided by the
+    exposure; the lower bound is 0 for :math:`k = 0`. Its coverage is at least ``confidence``.
+
+    Parameters
+    ----------
+    count : int
+        Number of events observed (e.g. false detections).
+    exposure : float, default 1
+        What the count was observed over, in the unit the rate is wanted per (e.g. hours of
+        record: the rate is then per hour).
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    Interval
+        The rate and its bounds, in events per unit of ``exposure``.
+    """
+    if isinstance(count, bool) or not isinstance(count, Integral | np.integer) or count < 0:
+        raise ValueError(f"poisson_interval: count must be a non-negative integer, got {count!r}")
+    conf = _confidence(confidence)
+    alpha = 1.0 - conf
+    low = 0.0 if count == 0 else float(_st.chi2.ppf(alpha / 2, 2 * count)) / 2
+    high = float(_st.chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2
+    pct = round(100 * conf)
+    return Interval(
+        count / exposure, low / exposure, high / exposure, f"exact Poisson {pct} %, k={count}"
+    )
 
 
 @validate_params(y_true=_LABELS, y_pred=_LABELS, confidence=_CONFIDENCE)

@@ -110,3 +110,34 @@ def test_mcnemar_counts_discordant_items_and_known_p():
     assert result.as_evidence()["McNemar exact p"] == result.p_value
     with pytest.raises(ValueError, match="1-D array of booleans"):
         stats.mcnemar_test(a.astype(int), b)
+
+
+def test_poisson_interval_known_values_and_rate():
+    # Garwood's exact 95 % bounds for k = 10: [4.795, 18.390] (tables of Poisson limits).
+    iv = stats.poisson_interval(10)
+    assert iv.value == 10 and iv.low == pytest.approx(4.7954, abs=1e-3)
+    assert iv.high == pytest.approx(18.3904, abs=1e-3)
+    # Per unit of exposure: 10 in 2 hours is 5 per hour, bounds halved.
+    per_hour = stats.poisson_interval(10, 2.0)
+    assert per_hour.value == 5 and per_hour.high == pytest.approx(iv.high / 2)
+    zero = stats.poisson_interval(0, 1.0)
+    assert zero.low == 0.0 and zero.high == pytest.approx(3.6889, abs=1e-3)
+    assert stats.poisson_interval(3, confidence=0.9).high < stats.poisson_interval(3).high
+
+
+def test_poisson_interval_covers_the_rate():
+    rng = np.random.default_rng(2)
+    rate, exposure = 3.7, 2.0
+    counts = rng.poisson(rate * exposure, 2000)
+    covered = [
+        (iv := stats.poisson_interval(int(k), exposure)).low <= rate <= iv.high for k in counts
+    ]
+    assert np.mean(covered) >= 0.95  # exact intervals are conservative
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"count": -1}, {"count": 1.5}, {"count": True}, {"count": 2, "exposure": 0.0}]
+)
+def test_poisson_interval_rejects(kwargs):
+    with pytest.raises((ValueError, TypeError)):
+        stats.poisson_interval(**kwargs)
