@@ -80,9 +80,16 @@ def spectral_energy(spectrum: np.ndarray, freqs: np.ndarray) -> np.ndarray:
     return 2.0 * (spectrum**2).sum(axis=-1) * df
 
 
-def shaped_noise(rng: np.random.Generator, spectra: np.ndarray, samples: int) -> np.ndarray:
-    """Gaussian series (..., samples) with amplitude spectrum ∝ ``spectra``, unit variance."""
-    white = rng.standard_normal(spectra.shape[:-1] + (samples,), dtype=np.float32)
+def shaped_noise(
+    rng: np.random.Generator, spectra: np.ndarray, samples: int, white: np.ndarray | None = None
+) -> np.ndarray:
+    """Gaussian series (..., samples) with amplitude spectrum ∝ ``spectra``, unit variance.
+
+    The white series is drawn from ``rng`` (drawn even when ``white`` replaces it, so that the
+    draws that follow do not change).
+    """
+    drawn = rng.standard_normal(spectra.shape[:-1] + (samples,), dtype=np.float32)
+    white = drawn if white is None else white
     x = sfft.irfft(sfft.rfft(white, axis=-1) * spectra.astype(np.float32), n=samples, axis=-1)
     std = x.std(axis=-1, keepdims=True)
     return (x / np.where(std > 0, std, 1.0)).astype(np.float32)

@@ -15,6 +15,45 @@ from dlies.physics.crust import CrustalModel
 
 NEAR_SURFACE_VP_KM_S = 3.0
 P_CODA, S_CODA = 0.25, 0.5  # peak coda amplitude per component, relative to the direct phase
+PATH_SEED = 20180214  # the path responses of the source clusters: the same in every call
+
+
+def path_responses(
+    cluster: np.ndarray, p_onset_s: np.ndarray, s_onset_s: np.ndarray, rate: float, samples: int
+) -> dict:
+    """What the events of one source cluster share: their path response (Green's function).
+
+    Each cluster id draws, from its own generator seeded by (``PATH_SEED``, id), the white
+    series behind P (1), S and the coda (5), and the radiation coefficients and SV angle.
+    The series are shifted to each event's P (S for the direct S rows) onset, so that the
+    waveform after the onset repeats from event to event of one cluster; the event's spectrum
+    (its magnitude's corner frequency, its distance's attenuation) then shapes them.
+    """
+    m = len(cluster)
+    white_p = np.empty((m, samples), np.float32)
+    white_s = np.empty((m, 5, samples), np.float32)
+    radiation_p, radiation_s, sv_angle = np.empty(m), np.empty(m), np.empty(m)
+    shift_p = np.round(np.asarray(p_onset_s) * rate).astype(int)
+    shift_s = np.round(np.asarray(s_onset_s) * rate).astype(int)
+    for c in np.unique(cluster):
+        rows = np.flatnonzero(cluster == c)
+        own = np.random.default_rng((PATH_SEED, int(c)))
+        base_p = own.standard_normal(samples, dtype=np.float32)
+        base_s = own.standard_normal((5, samples), dtype=np.float32)
+        radiation_p[rows] = own.uniform(0.3, 1.0) * own.choice([-1.0, 1.0])
+        radiation_s[rows] = own.uniform(0.3, 1.0)
+        sv_angle[rows] = own.uniform(0.0, 2 * np.pi)
+        for r in rows:
+            white_p[r] = np.roll(base_p, shift_p[r])
+            white_s[r, :2] = np.roll(base_s[:2], shift_s[r], axis=-1)
+            white_s[r, 2:] = np.roll(base_s[2:], shift_p[r], axis=-1)  # coda: from P on
+    return {
+        "white_p": white_p,
+        "white_s": white_s,
+        "radiation_p": radiation_p,
+        "radiation_s": radiation_s,
+        "sv": sv_angle,
+    }
 
 
 def event_block(
@@ -56,8 +95,13 @@ def event_block(
         vs_top,
         radiation_s,
     )
-    series_p = _src.shaped_noise(rng, spec_p, samples)
-    series_s = _src.shaped_noise(rng, np.repeat(spec_s[:, None], 5, axis=1), samples)
+    white_p = white_s = None
+    if meta.get("path_cluster") is not None:
+        path = path_responses(meta["path_cluster"], meta["p_onset"], meta["s_onset"], rate, samples)
+        white_p, white_s = path["white_p"], path["white_s"]
+        radiation_p, radiation_s, sv_angle = path["radiation_p"], path["radiation_s"], path["sv"]
+    series_p = _src.shaped_noise(rng, spec_p, samples, white=white_p)
+    series_s = _src.shaped_noise(rng, np.repeat(spec_s[:, None], 5, axis=1), samples, white=white_s)
     sv, sh, coda = series_s[:, 0], series_s[:, 1], series_s[:, 2:]
 
     dur_p = 1.0 / fc_p + 0.02 * hypo

@@ -55,6 +55,13 @@ Z/N/E) or a detector (ConvNetQuake: 10 s) is trained on. The law that generates 
   windows are. KW1 is a vertical record: N and E stay synthetic noise.
 * **Vertical-only records**: a share ``dropout_fraction`` of all windows have zeros on N and
   E, and ``components`` says ``"Z"`` (``"ZNE"`` for the others).
+
+**Waveform similarity** (``path_cluster``): without it every event is a fresh random-phase
+realisation. With it, the events of one source cluster share a fixed path response: the
+white series under P, S and the coda (drawn once per cluster id and aligned on each event's
+onsets) and the radiation coefficients, as earthquakes of one small source region share
+their Green's function. They then differ by their source spectrum (magnitude), their
+envelopes and travel times (distance) and the noise: what template matching relies on.
 """
 
 from __future__ import annotations
@@ -193,6 +200,7 @@ MAX_DISTANCE_KM, MAX_DEPTH_KM, MAGNITUDES = 1000.0, 700.0, (-2.0, 9.5)
     p_onset_s=(None, Pair(Real(min=0))),
     noise_velocity_m_s=Real(above=0),
     realism=(None, Instance(SeismogramRealism)),
+    path_cluster=(None, Array("int", ndim=1, min=0)),
     random_state=RandomState(),
 )
 def make_seismograms(
@@ -212,6 +220,7 @@ def make_seismograms(
     p_onset_s: tuple[float, float] | None = None,
     noise_velocity_m_s: float = 1e-8,
     realism: SeismogramRealism | None = None,
+    path_cluster: np.ndarray | None = None,
     random_state: int | np.random.Generator | None = None,
 ) -> Seismograms:
     """Synthetic three-component windows of local earthquakes and noise (law: module doc).
@@ -253,6 +262,11 @@ def make_seismograms(
         Field conditions (emergent onsets, strong P coda, near events, label errors, KW1
         transients in noise windows, vertical-only records); ``SeismogramRealism.FIELD`` is
         the preset matched to :func:`~dlies.datasets.load_real_picks`. None: none of them.
+    path_cluster : array (n_samples,) of int >= 0, optional
+        Source cluster of each window: events with one id share their path response
+        (``seismogram_waves.path_responses``: the white series behind P, S and coda, shifted
+        to the onsets, and the radiation pattern), the same in every call, so that they differ
+        only by their source spectrum, envelope and noise. None: every event draws its own.
     random_state : int, Generator or None
 
     Returns
@@ -281,6 +295,8 @@ def make_seismograms(
                 f"epicentres must be (n_samples, 2) east, north in km within "
                 f"{MAX_DISTANCE_KM:g} km, got shape {epicentres.shape}"
             )
+    if path_cluster is not None and len(path_cluster) != n:
+        raise ValueError(f"path_cluster must hold one id per window ({n}), got {len(path_cluster)}")
     real_z = noise == "kw1" and rate == _noise.KW1_RATE
     if realism is not None and realism.transient_fraction > 0 and not real_z:
         raise ValueError(
@@ -340,6 +356,7 @@ def make_seismograms(
                 "s_ray": s_ray[events],
                 "p_onset": p_onset[events],
                 "s_onset": s_onset[events],
+                "path_cluster": None if path_cluster is None else path_cluster[events],
             }
             signal = event_block(rng, meta, crust, rate, samples, realism)
             rows = events - start

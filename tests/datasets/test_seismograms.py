@@ -187,3 +187,32 @@ def test_bad_arguments(kwargs, error, match):
 def test_parameters_outside_the_physics_are_refused_by_name(kwargs, match):
     with pytest.raises((TypeError, ValueError), match=f"make_seismograms: {match}"):
         make_seismograms(4, **kwargs)
+
+
+def test_path_cluster_makes_events_of_one_cluster_alike():
+    n = 16
+    cluster = np.repeat([0, 1], n // 2)
+    epicentres = np.where(cluster[:, None] == 0, [20.0, 20.0], [-30.0, 10.0])
+    kwargs = dict(duration=10.0, epicentres=epicentres, snr_db=(30.0, 31.0), noise_fraction=0.0)
+    alike = make_seismograms(n, path_cluster=cluster, random_state=1, **kwargs)
+    fresh = make_seismograms(n, random_state=1, **kwargs)
+
+    def p_window(data, i):
+        return data.waveforms[i, data.p_index[i] : data.p_index[i] + 300, 0]
+
+    def median_cc(data, pairs):
+        return np.median([abs(np.corrcoef(p_window(data, i), p_window(data, j))[0, 1])
+                          for i, j in pairs])  # fmt: skip
+
+    same = [(i, j) for i in range(n // 2) for j in range(i + 1, n // 2)]
+    other = [(i, j) for i in range(n // 2) for j in range(n // 2, n)]
+    assert median_cc(alike, same) > 0.8 > 0.3 > median_cc(alike, other)
+    assert median_cc(fresh, same) < 0.3  # without it, every event is its own realisation
+    # The response belongs to the cluster id, not to the call: another seed, the same path.
+    again = make_seismograms(n, path_cluster=cluster, random_state=7, **kwargs)
+    a, b = p_window(alike, 0), p_window(again, 0)
+    assert abs(np.corrcoef(a, b)[0, 1]) > 0.8
+    with pytest.raises(ValueError, match="path_cluster"):
+        make_seismograms(n, path_cluster=cluster[:3], **kwargs)
+    with pytest.raises((ValueError, TypeError)):
+        make_seismograms(n, path_cluster=-cluster - 1, **kwargs)
