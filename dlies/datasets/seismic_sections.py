@@ -13,21 +13,74 @@ traveltime :math:`t(x)` of each event. There
   falls away from the apex (2-D spreading and obliquity, :math:`\propto (t_a / t)^{3/2}`).
 
 :func:`make_seismic_sections` draws windows of such sections, each holding two events of one
-kind; :func:`neighbour_correlations` turns each window into its lag-versus-trace panel: trace
-:math:`j` cross-correlated with trace :math:`j + 1`. A reflection has one time dip, so its
-correlation peak sits at the same lag on every trace pair; a diffraction's time dip changes
-along the hyperbola, so its peak lag drifts from pair to pair, changing sign at the apex.
+kind (``kind="pure"``), or two reflections with, in half of the windows, one weak
+diffraction superposed (``kind="realistic"``: in real sections diffractions are one to two
+orders of magnitude weaker than reflections, and the task is to find them among the
+reflections); :func:`neighbour_correlations` turns each window into its lag-versus-trace
+panel: trace :math:`j` cross-correlated with trace :math:`j + 1`. A reflection has one time
+dip, so its correlation peak sits at the same lag on every trace pair; a diffraction's time
+dip changes along the hyperbola, so its peak lag drifts from pair to pair, changing sign at
+the apex.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from dlies._validate import Array, Integer, Pair, RandomState, Real, validate_params
+from dlies._validate import (
+    Array,
+    Boolean,
+    Integer,
+    Options,
+    Pair,
+    RandomState,
+    Real,
+    validate_params,
+)
 
-__all__ = ["CLASS_NAMES", "make_seismic_sections", "neighbour_correlations", "ricker"]
+__all__ = [
+    "CLASS_NAMES",
+    "REALISTIC_CLASS_NAMES",
+    "SectionMetadata",
+    "make_seismic_sections",
+    "neighbour_correlations",
+    "ricker",
+]
 
 CLASS_NAMES = ("two reflections", "two diffractions")
+REALISTIC_CLASS_NAMES = ("reflections only", "holds a diffraction")
+
+
+@dataclass(frozen=True)
+class SectionMetadata:
+    """What :func:`make_seismic_sections` drew for each window, one value per window.
+
+    A field that does not apply to a window (no reflection in it, no diffraction in it) is NaN.
+
+    Attributes
+    ----------
+    snr_db : ndarray (n,)
+        Signal-to-noise ratio of the window in dB (rms of all events over rms of the noise).
+    apex_offset : ndarray (n,)
+        Distance in m from the window's centre trace to the nearest diffraction apex (beyond
+        half the window width, ``n_traces * dx / 2``, the apex lies outside the window and only
+        a flank is seen).
+    dip : ndarray (n,)
+        Largest absolute reflector dip in the window, degrees.
+    fold : ndarray (n,)
+        Largest absolute fold of a reflector (extra traveltime at the window edges), s.
+    amplitude_ratio : ndarray (n,)
+        Diffraction amplitude at its apex over the mean reflection amplitude (realistic mode;
+        NaN in pure mode, where no window holds both).
+    """
+
+    snr_db: np.ndarray
+    apex_offset: np.ndarray
+    dip: np.ndarray
+    fold: np.ndarray
+    amplitude_ratio: np.ndarray
 
 
 def ricker(t: np.ndarray, peak_frequency: float | np.ndarray) -> np.ndarray:
@@ -54,6 +107,9 @@ def _band_limited_noise(rng, shape, dt, f_peak):
     dt=Real(above=0),
     dx=Real(above=0),
     snr_db=Pair(Real()),
+    kind=Options("pure", "realistic"),
+    amplitude_ratio=Pair(Real(above=0)),
+    return_metadata=Boolean(),
     random_state=RandomState(),
 )
 def make_seismic_sections(
@@ -64,9 +120,15 @@ def make_seismic_sections(
     dt: float = 0.002,
     dx: float = 12.5,
     snr_db: tuple[float, float] = (0.0, 20.0),
+    kind: str = "pure",
+    amplitude_ratio: tuple[float, float] = (0.01, 0.1),
+    return_metadata: bool = False,
     random_state: int | np.random.Generator | None = None,
-) -> tuple[np.ndarray, np.ndarray, tuple[str, str]]:
+) -> tuple:
     r"""Synthetic zero-offset section windows: two reflections (label 0) or two diffractions (1).
+
+    With ``kind="realistic"`` every window holds two reflections, and half of them (label 1)
+    also one weak diffraction.
 
     The recipe, per window (all draws uniform unless stated):
 
@@ -84,7 +146,12 @@ def make_seismic_sections(
       :math:`\sqrt{t_a^2 + 4(x - x_a)^2/v^2}` passes through :math:`t(0)`; amplitude
       :math:`\propto (t_a / t)^{3/2}`;
     * band-limited Gaussian noise (the wavelet's spectrum), scaled to a signal-to-noise
-      ratio (rms over the window) drawn in ``snr_db`` (dB).
+      ratio (rms over the window) drawn in ``snr_db`` (dB);
+    * **realistic mode**: the two reflections as above, and in label-1 windows one
+      diffraction (apex as above) crossing the centre trace at :math:`t_c + [-0.06, 0.1]` s,
+      its apex amplitude the mean reflection amplitude times a ratio drawn log-uniformly in
+      ``amplitude_ratio``. These draws come after all others, so a window's reflections and
+      noise are those of the pure mode with the same seed.
 
     Parameters
     ----------
@@ -98,6 +165,12 @@ def make_seismic_sections(
         Trace spacing in m (12.5 m).
     snr_db : (low, high)
         Range of the signal-to-noise ratio in dB.
+    kind : {"pure", "realistic"}
+        Windows of one kind of event, or reflections with or without a weak diffraction.
+    amplitude_ratio : (low, high)
+        Realistic mode: range of the diffraction-to-reflection amplitude ratio (log-uniform).
+    return_metadata : bool
+        Also return a :class:`SectionMetadata` with what was drawn for each window.
     random_state : int, Generator or None
 
     Returns
@@ -105,9 +178,12 @@ def make_seismic_sections(
     sections : ndarray (n_samples, n_traces, n_times), float32
         Amplitudes (arbitrary units), trace by trace.
     labels : ndarray (n_samples,), int64
-        0 two reflections, 1 two diffractions.
+        Pure: 0 two reflections, 1 two diffractions. Realistic: 0 reflections only, 1 holds a
+        diffraction.
     class_names : tuple
-        ``("two reflections", "two diffractions")``.
+        :data:`CLASS_NAMES` or :data:`REALISTIC_CLASS_NAMES`.
+    metadata : SectionMetadata
+        Only with ``return_metadata=True``.
     """
     n, (snr_lo, snr_hi) = n_samples, snr_db
     rng = np.random.default_rng(random_state)
@@ -144,9 +220,33 @@ def make_seismic_sections(
     t_diff = t_abs - t_c[:, None, None]
     a_diff = amps[..., None] * (t_apex[..., None] / t_abs) ** 1.5
 
-    is_diff = labels.astype(bool)[:, None, None]
-    times = np.where(is_diff, t_diff, t_refl)  # (n, 2, traces), relative to t_c
-    gains = np.where(is_diff, a_diff, a_refl)
+    realistic = kind == "realistic"
+    has_diff = labels.astype(bool)
+    if realistic:  # every window: the two reflections
+        times, gains = t_refl, a_refl
+    else:
+        times = np.where(has_diff[:, None, None], t_diff, t_refl)  # (n, 2, traces), from t_c
+        gains = np.where(has_diff[:, None, None], a_diff, a_refl)
+    noise = _band_limited_noise(rng, (n, n_traces, n_times), dt, f_peak)
+    snr_drawn = rng.uniform(snr_lo, snr_hi, n)
+
+    ratio = np.full(n, np.nan)
+    if realistic:  # drawn last: reflections and noise stay those of the pure mode
+        lo, hi = np.log10(amplitude_ratio)
+        ratio = 10 ** rng.uniform(lo, hi, n)
+        t0_d = t_c + rng.uniform(-0.06, 0.1, n)
+        xa_d = np.clip(x_a[:, 0], -0.9 * t0_d * v / 2, 0.9 * t0_d * v / 2)
+        ta_d = np.sqrt(t0_d**2 - 4 * xa_d**2 / v**2)
+        t_abs_d = np.sqrt(ta_d[:, None] ** 2 + 4 * (x - xa_d[:, None]) ** 2 / v[:, None] ** 2)
+        sign = rng.choice([-1.0, 1.0], n)
+        a_d = (ratio * sign * np.abs(amps).mean(axis=1) * has_diff)[:, None] * (
+            ta_d[:, None] / t_abs_d
+        ) ** 1.5
+        times = np.concatenate([times, (t_abs_d - t_c[:, None])[:, None]], axis=1)
+        gains = np.concatenate([gains, a_d[:, None]], axis=1)
+        x_a = np.where(has_diff, xa_d, np.nan)[:, None]
+        ratio = np.where(has_diff, ratio, np.nan)
+
     # single precision: half the memory traffic, and far below the noise floor
     t_rel, times, gains = (
         t_rel.astype(np.float32),
@@ -155,17 +255,29 @@ def make_seismic_sections(
     )
     f32 = f_peak.astype(np.float32)[:, None, None]
     signal = np.zeros((n, n_traces, n_times), dtype=np.float32)
-    for k in range(2):
+    for k in range(times.shape[1]):
         lag = t_rel[None, None, :] - times[:, k, :, None]  # (n, traces, times)
         signal += gains[:, k, :, None] * ricker(lag, f32)
 
-    noise = _band_limited_noise(rng, signal.shape, dt, f_peak)
-    snr = 10 ** (rng.uniform(snr_lo, snr_hi, n) / 20)
+    snr = 10 ** (snr_drawn / 20)
     rms_s = np.sqrt((signal.astype(np.float64) ** 2).mean(axis=(1, 2)))
     rms_n = np.sqrt((noise.astype(np.float64) ** 2).mean(axis=(1, 2)))
     scale = (rms_s / (snr * rms_n)).astype(np.float32)
     sections = signal + noise * scale[:, None, None]
-    return sections.astype(np.float32), labels.astype(np.int64), CLASS_NAMES
+    names = REALISTIC_CLASS_NAMES if realistic else CLASS_NAMES
+    out = (sections.astype(np.float32), labels.astype(np.int64), names)
+    if not return_metadata:
+        return out
+    has_refl = np.ones(n, bool) if realistic else ~has_diff
+    apex = np.abs(x_a).min(axis=1)
+    meta = SectionMetadata(
+        snr_db=snr_drawn,
+        apex_offset=np.where(has_diff, apex, np.nan),
+        dip=np.where(has_refl, np.rad2deg(np.abs(theta)).max(axis=1), np.nan),
+        fold=np.where(has_refl, np.abs(fold).max(axis=1), np.nan),
+        amplitude_ratio=ratio,
+    )
+    return (*out, meta)
 
 
 @validate_params(sections=Array(ndim=3), max_lag=Integer(min=0))

@@ -5,6 +5,8 @@ import pytest
 
 from dlies.datasets.seismic_sections import (
     CLASS_NAMES,
+    REALISTIC_CLASS_NAMES,
+    SectionMetadata,
     make_seismic_sections,
     neighbour_correlations,
     ricker,
@@ -110,9 +112,55 @@ def test_silent_traces_give_zero_and_bad_input():
         ({"n_samples": 10, "dx": float("inf")}, ValueError),
         ({"n_samples": 10, "snr_db": (20, 10)}, ValueError),
         ({"n_samples": 10.0}, TypeError),
+        ({"n_samples": 10, "kind": "mixed"}, ValueError),
+        ({"n_samples": 10, "amplitude_ratio": (0.0, 0.1)}, ValueError),
+        ({"n_samples": 10, "return_metadata": 1}, TypeError),
     ],
 )
 def test_bad_arguments(kwargs, error):
     n = kwargs.pop("n_samples")
     with pytest.raises(error):
         make_seismic_sections(n, **kwargs)
+
+
+def test_metadata_keeps_the_plain_return_and_describes_each_window():
+    X, y, names = make_seismic_sections(40, random_state=5)
+    X2, y2, names2, meta = make_seismic_sections(40, return_metadata=True, random_state=5)
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    assert names == names2 == CLASS_NAMES
+    assert isinstance(meta, SectionMetadata)
+    assert all(getattr(meta, f).shape == (40,) for f in ("snr_db", "dip", "fold", "apex_offset"))
+    assert ((meta.snr_db >= 0) & (meta.snr_db <= 20)).all()
+    # pure mode: reflections have a dip and a fold, diffractions an apex, none a ratio
+    diff = y == 1
+    assert np.isnan(meta.dip[diff]).all() and np.isfinite(meta.dip[~diff]).all()
+    assert (meta.dip[~diff] <= 30).all() and (meta.fold[~diff] <= 0.006).all()
+    assert np.isnan(meta.apex_offset[~diff]).all()
+    assert (meta.apex_offset[diff] <= 32 * 12.5).all()
+    assert np.isnan(meta.amplitude_ratio).all()
+
+
+def test_realistic_mode_superposes_a_weak_diffraction_on_the_same_reflections():
+    kw = {"snr_db": (200.0, 200.001), "random_state": 6}  # practically noise-free
+    pure, y0, _ = make_seismic_sections(60, **kw)
+    real, y, names, meta = make_seismic_sections(
+        60, kind="realistic", amplitude_ratio=(0.01, 0.1), return_metadata=True, **kw
+    )
+    assert names == REALISTIC_CLASS_NAMES
+    np.testing.assert_array_equal(y, y0)
+    refl = y == 0
+    assert np.isnan(meta.amplitude_ratio[refl]).all() and np.isnan(meta.apex_offset[refl]).all()
+    ratio = meta.amplitude_ratio[~refl]
+    assert ((ratio >= 0.01) & (ratio <= 0.1)).all() and np.isfinite(meta.dip).all()
+    # without a diffraction the realistic window is the pure mode's two reflections; the
+    # reflection windows of the pure mode are the same draws
+    np.testing.assert_allclose(real[refl], pure[refl], atol=1e-5)
+    # with one, what is added is weak: its rms stays below the largest ratio drawn
+    extra = real[~refl].astype(float)
+    reflections, _, _ = make_seismic_sections(
+        60, kind="realistic", amplitude_ratio=(1e-9, 1.1e-9), **kw
+    )
+    added = extra - reflections[~refl]
+    rms = np.sqrt((added**2).mean(axis=(1, 2)) / (reflections[~refl] ** 2).mean(axis=(1, 2)))
+    assert (rms > 0).all() and (rms < 0.1 * 1.5).all()
