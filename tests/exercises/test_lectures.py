@@ -21,14 +21,12 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.i
 #: Lectures whose Exercises section is still to be written (their prompts: "Try it yourself").
 PENDING = {  # one per line: a lecture's line goes when its Exercises section lands
     "11",
-    "12",
     "13",
     "14",
     "15",
     "16",
     "17",
     "18",
-    "19",
 }
 CONVERTED = [p for p in NOTEBOOKS if str(int(p.name[:2])) not in PENDING]
 
