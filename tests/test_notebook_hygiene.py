@@ -137,6 +137,7 @@ CLAIMED_LECTURES = {  # one per line: a lecture joins when its prose follows the
     *(f"{n:02d}" for n in range(2, 11)),
     "12",
     "14",
+    "15",
     "18",
     "19",
 }

@@ -16,6 +16,15 @@ from dlies.physics.crust import CrustalModel
 NEAR_SURFACE_VP_KM_S = 3.0
 P_CODA, S_CODA = 0.25, 0.5  # peak coda amplitude per component, relative to the direct phase
 PATH_SEED = 20180214  # the path responses of the source clusters: the same in every call
+PATH_LEAD = 50  # samples of a path response's series placed before the onset
+
+
+def _path_series(cluster: int, which: int, rows: int, samples: int) -> np.ndarray:
+    """White series (rows, samples) of one cluster; its start does not depend on ``samples``."""
+    return np.stack([
+        np.random.default_rng((PATH_SEED, cluster, which, row)).standard_normal(samples, np.float32)
+        for row in range(rows)
+    ])  # fmt: skip
 
 
 def path_responses(
@@ -23,23 +32,23 @@ def path_responses(
 ) -> dict:
     """What the events of one source cluster share: their path response (Green's function).
 
-    Each cluster id draws, from its own generator seeded by (``PATH_SEED``, id), the white
-    series behind P (1), S and the coda (5), and the radiation coefficients and SV angle.
-    The series are shifted to each event's P (S for the direct S rows) onset, so that the
-    waveform after the onset repeats from event to event of one cluster; the event's spectrum
-    (its magnitude's corner frequency, its distance's attenuation) then shapes them.
+    Each cluster id draws, from generators seeded by (``PATH_SEED``, id), the white series
+    behind P (1 row), S (2) and the coda (3), and the radiation coefficients and SV angle.
+    Each series is placed so that its sample ``PATH_LEAD`` falls on the event's onset (P, or
+    S for the direct S rows), so that the waveform around the onset repeats from event to
+    event of one cluster, whatever the window's length; the event's spectrum (its magnitude's
+    corner frequency, its distance's attenuation) then shapes them.
     """
     m = len(cluster)
     white_p = np.empty((m, samples), np.float32)
     white_s = np.empty((m, 5, samples), np.float32)
     radiation_p, radiation_s, sv_angle = np.empty(m), np.empty(m), np.empty(m)
-    shift_p = np.round(np.asarray(p_onset_s) * rate).astype(int)
-    shift_s = np.round(np.asarray(s_onset_s) * rate).astype(int)
+    shift_p = np.round(np.asarray(p_onset_s) * rate).astype(int) - PATH_LEAD
+    shift_s = np.round(np.asarray(s_onset_s) * rate).astype(int) - PATH_LEAD
     for c in np.unique(cluster):
         rows = np.flatnonzero(cluster == c)
-        own = np.random.default_rng((PATH_SEED, int(c)))
-        base_p = own.standard_normal(samples, dtype=np.float32)
-        base_s = own.standard_normal((5, samples), dtype=np.float32)
+        base_p, base_s = _path_series(int(c), 0, 1, samples)[0], _path_series(int(c), 1, 5, samples)
+        own = np.random.default_rng((PATH_SEED, int(c), 2))
         radiation_p[rows] = own.uniform(0.3, 1.0) * own.choice([-1.0, 1.0])
         radiation_s[rows] = own.uniform(0.3, 1.0)
         sv_angle[rows] = own.uniform(0.0, 2 * np.pi)

@@ -265,7 +265,8 @@ def make_seismograms(
     path_cluster : array (n_samples,) of int >= 0, optional
         Source cluster of each window: events with one id share their path response
         (``seismogram_waves.path_responses``: the white series behind P, S and coda, shifted
-        to the onsets, and the radiation pattern), the same in every call, so that they differ
+        to the onsets, and the radiation pattern), the same in every call and for every
+        window length, so that they differ
         only by their source spectrum, envelope and noise. None: every event draws its own.
     random_state : int, Generator or None
 

@@ -212,6 +212,11 @@ def test_path_cluster_makes_events_of_one_cluster_alike():
     again = make_seismograms(n, path_cluster=cluster, random_state=7, **kwargs)
     a, b = p_window(alike, 0), p_window(again, 0)
     assert abs(np.corrcoef(a, b)[0, 1]) > 0.8
+    # ... and not to the window length: a 30-s window of cluster 0 repeats a 10-s one.
+    longer = make_seismograms(
+        n, path_cluster=cluster, random_state=1, **{**kwargs, "duration": 30.0}
+    )
+    assert abs(np.corrcoef(p_window(alike, 0), p_window(longer, 0))[0, 1]) > 0.8
     with pytest.raises(ValueError, match="path_cluster"):
         make_seismograms(n, path_cluster=cluster[:3], **kwargs)
     with pytest.raises((ValueError, TypeError)):

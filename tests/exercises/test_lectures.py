@@ -23,7 +23,6 @@ PENDING = {  # one per line: a lecture's line goes when its Exercises section la
     "11",
     "13",
     "14",
-    "15",
     "16",
     "17",
     "18",
