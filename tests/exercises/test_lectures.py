@@ -24,7 +24,6 @@ PENDING = {  # one per line: a lecture's line goes when its Exercises section la
     "13",
     "14",
     "16",
-    "17",
     "18",
 }
 CONVERTED = [p for p in NOTEBOOKS if str(int(p.name[:2])) not in PENDING]
