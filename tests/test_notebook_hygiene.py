@@ -138,6 +138,7 @@ CLAIMED_LECTURES = {  # one per line: a lecture joins when its prose follows the
     "12",
     "14",
     "15",
+    "16",
     "17",
     "18",
     "19",
