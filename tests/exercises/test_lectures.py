@@ -19,11 +19,7 @@ from dlies import exercises
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 #: Lectures whose Exercises section is still to be written (their prompts: "Try it yourself").
-PENDING = {  # one per line: a lecture's line goes when its Exercises section lands
-    "11",
-    "13",
-    "18",
-}
+PENDING: set[str] = set()  # lectures whose Exercises section is still to be written
 CONVERTED = [p for p in NOTEBOOKS if str(int(p.name[:2])) not in PENDING]
 
 
