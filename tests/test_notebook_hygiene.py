@@ -131,20 +131,9 @@ def test_claims_are_computed_from_the_run(path: Path):
     assert not problems, problems
 
 
-#: Lectures whose conclusions about their run are all claims, at least three of them (11, 13,
-#: 15, 16 and 17 join when their prose is rewritten under the claim rule).
-CLAIMED_LECTURES = {  # one per line: a lecture joins when its prose follows the claim rule
-    *(f"{n:02d}" for n in range(2, 11)),
-    "11",
-    "12",
-    "13",
-    "14",
-    "15",
-    "16",
-    "17",
-    "18",
-    "19",
-}
+#: Lectures whose conclusions about their run are all claims, at least three of them: every
+#: lecture from 02 on (00 and 01 introduce the tools and draw no conclusion from a run).
+CLAIMED_LECTURES = {f"{n:02d}" for n in range(2, 20)}
 CLAIMED = [p for p in NOTEBOOKS if p.name[:2] in CLAIMED_LECTURES]
 
 

@@ -13,7 +13,12 @@ from dlies.datasets.point_cloud_files import LasCloud, read_las
 from dlies.datasets.quadratic import make_quadratic
 from dlies.datasets.real_labelled import load_autzen, load_real_picks
 from dlies.datasets.seisbench import load_seisbench, save_seisbench
-from dlies.datasets.seismic_sections import make_seismic_sections, neighbour_correlations
+from dlies.datasets.seismic_sections import (
+    REALISTIC_CLASS_NAMES,
+    SectionMetadata,
+    make_seismic_sections,
+    neighbour_correlations,
+)
 from dlies.datasets.seismograms import SeismogramRealism, Seismograms, make_seismograms
 from dlies.datasets.sensor_files import load_sensor_csv
 from dlies.datasets.sensors import SensorRecord, make_turbidity_record
@@ -41,6 +46,8 @@ __all__ = [
     "make_point_cloud",
     "make_quadratic",
     "make_seismic_sections",
+    "REALISTIC_CLASS_NAMES",
+    "SectionMetadata",
     "make_seismograms",
     "make_turbidity_record",
     "make_volcano_signals",
