@@ -42,6 +42,7 @@ CLASSES = {
     "dlies.train_cluster.NonFiniteLoss": "an exception",
     "dlies.exercises.Verdict": "a checker's result: a flag and a sentence",
     "dlies.datasets.seismograms.Seismograms": "a container; save_seisbench checks one",
+    "dlies.datasets.seismic_sections.SectionMetadata": "a container make_seismic_sections returns",
     "dlies.datasets.seismogram_realism.SeismogramRealism": "checks its fields in __post_init__",
     "dlies.datasets.sensors.SensorRecord": "a container the generator and loader return",
     "dlies.datasets.point_cloud_files.LasCloud": "a container load_las returns",
