@@ -28,6 +28,7 @@ PACKAGES = (
     "dlies.models",
     "dlies.build",
     "dlies.exercises",
+    "dlies.gan_metrics",
     "dlies.train",
 )
 #: Classes met in the walk: what they are, and why their constructor is not checked here.
