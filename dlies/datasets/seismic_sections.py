@@ -89,6 +89,17 @@ def ricker(t: np.ndarray, peak_frequency: float | np.ndarray) -> np.ndarray:
     return (1.0 - 2.0 * a) * np.exp(-a)
 
 
+def _hyperbola(t0, x_apex, x, v):
+    """A diffraction through time ``t0`` (s) on the centre trace: its apex offset ``x_apex``
+    (m, clipped so that the apex lies below the surface), its absolute time on every trace at
+    offsets ``x`` (last axis) and its geometric-spreading decay (t_apex / t)^1.5. ``v`` (m/s)
+    broadcasts against ``t0``."""
+    x_apex = np.clip(x_apex, -0.9 * t0 * v / 2, 0.9 * t0 * v / 2)
+    t_apex = np.sqrt(t0**2 - 4 * x_apex**2 / v**2)
+    t_abs = np.sqrt(t_apex[..., None] ** 2 + 4 * (x - x_apex[..., None]) ** 2 / v[..., None] ** 2)
+    return x_apex, t_abs, (t_apex[..., None] / t_abs) ** 1.5
+
+
 def _band_limited_noise(rng, shape, dt, f_peak):
     """Gaussian noise with the Ricker amplitude spectrum of each window's wavelet."""
     n_t = shape[-1]
@@ -213,12 +224,9 @@ def make_seismic_sections(
 
     # diffractions: hyperbolae through the same centre-trace times
     t0 = t_c[:, None] + taus  # absolute time on the centre trace
-    x_a = rng.uniform(-width, width, (n, 2))
-    x_a = np.clip(x_a, -0.9 * t0 * v[:, None] / 2, 0.9 * t0 * v[:, None] / 2)
-    t_apex = np.sqrt(t0**2 - 4 * x_a**2 / v[:, None] ** 2)
-    t_abs = np.sqrt(t_apex[..., None] ** 2 + 4 * (x - x_a[..., None]) ** 2 / v[:, None, None] ** 2)
+    x_a, t_abs, decay = _hyperbola(t0, rng.uniform(-width, width, (n, 2)), x, v[:, None])
     t_diff = t_abs - t_c[:, None, None]
-    a_diff = amps[..., None] * (t_apex[..., None] / t_abs) ** 1.5
+    a_diff = amps[..., None] * decay
 
     realistic = kind == "realistic"
     has_diff = labels.astype(bool)
@@ -235,13 +243,9 @@ def make_seismic_sections(
         lo, hi = np.log10(amplitude_ratio)
         ratio = 10 ** rng.uniform(lo, hi, n)
         t0_d = t_c + rng.uniform(-0.06, 0.1, n)
-        xa_d = np.clip(x_a[:, 0], -0.9 * t0_d * v / 2, 0.9 * t0_d * v / 2)
-        ta_d = np.sqrt(t0_d**2 - 4 * xa_d**2 / v**2)
-        t_abs_d = np.sqrt(ta_d[:, None] ** 2 + 4 * (x - xa_d[:, None]) ** 2 / v[:, None] ** 2)
+        xa_d, t_abs_d, decay_d = _hyperbola(t0_d, x_a[:, 0], x, v)
         sign = rng.choice([-1.0, 1.0], n)
-        a_d = (ratio * sign * np.abs(amps).mean(axis=1) * has_diff)[:, None] * (
-            ta_d[:, None] / t_abs_d
-        ) ** 1.5
+        a_d = (ratio * sign * np.abs(amps).mean(axis=1) * has_diff)[:, None] * decay_d
         times = np.concatenate([times, (t_abs_d - t_c[:, None])[:, None]], axis=1)
         gains = np.concatenate([gains, a_d[:, None]], axis=1)
         x_a = np.where(has_diff, xa_d, np.nan)[:, None]
