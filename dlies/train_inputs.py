@@ -16,6 +16,7 @@ from dlies._validate import (
     Folder,
     Integer,
     Options,
+    Pair,
     RegularFile,
     Sequence,
     String,
@@ -77,12 +78,22 @@ def tfrecord_files(data: str | os.PathLike) -> list[str]:
     folder=Folder(),
     n_shards=Integer(min=1, max=100_000),
     block_rows=Integer(min=1),
+    rows=(None, Pair(Integer(min=0))),
 )
 def write_tfrecord_shards(
-    h5_path: str | os.PathLike, folder: str | os.PathLike, *, n_shards: int = 8, block_rows=4096
+    h5_path: str | os.PathLike,
+    folder: str | os.PathLike,
+    *,
+    n_shards: int = 8,
+    block_rows=4096,
+    rows: tuple[int, int] | None = None,
 ) -> list[Path]:
     """Convert a DeVries-schema HDF5 file to ``n_shards`` TFRecord files, block ``i`` into shard
-    ``i % n_shards``; each file is written atomically. Returns the shard paths."""
+    ``i % n_shards``; each file is written atomically. Returns the shard paths.
+
+    ``rows=(start, stop)`` converts only the file's rows ``start`` to ``stop - 1`` (a training
+    or a held-out part of one file); the default converts them all.
+    """
     import numpy as np
     import tensorflow as tf
 
@@ -92,17 +103,25 @@ def write_tfrecord_shards(
 
     paths = [folder / f"part-{s:02d}.tfrecord" for s in range(n_shards)]
     with _open(h5_path) as f:  # h5py's errors, a missing key or a short column name the file
-        n_blocks = -(-_layout(h5_path, f, LABEL_KEY, need_events=False) // block_rows)
+        n_rows = _layout(h5_path, f, LABEL_KEY, need_events=False)
+        start, stop = (0, n_rows) if rows is None else rows
+        if stop > n_rows:
+            raise ValueError(
+                f"write_tfrecord_shards: rows {(start, stop)} run past the {n_rows} rows of "
+                f"{h5_path}"
+            )
+        n_blocks = -(-(stop - start) // block_rows)
         folder.mkdir(parents=True, exist_ok=True)
         for s, path in enumerate(paths):
             with atomic_path(path) as tmp, tf.io.TFRecordWriter(str(tmp)) as writer:
                 for i in range(s, n_blocks, n_shards):
-                    rows = slice(i * block_rows, (i + 1) * block_rows)
-                    x = np.stack([f[k][rows] for k in STRESS_KEYS], axis=1)
+                    first = start + i * block_rows
+                    rows_i = slice(first, min(first + block_rows, stop))
+                    x = np.stack([f[k][rows_i] for k in STRESS_KEYS], axis=1)
                     feature = {
                         "sigma": tf.train.Feature(float_list=tf.train.FloatList(value=x.ravel())),
                         "label": tf.train.Feature(
-                            float_list=tf.train.FloatList(value=f[LABEL_KEY][rows])
+                            float_list=tf.train.FloatList(value=f[LABEL_KEY][rows_i])
                         ),
                     }
                     example = tf.train.Example(features=tf.train.Features(feature=feature))

@@ -290,3 +290,55 @@ def test_write_tfrecord_shards_names_a_file_without_its_keys(tmp_path):
     with pytest.raises(ValueError, match="no_labels.h5: key .* is missing"):
         train.write_tfrecord_shards(bad, tmp_path / "shards")
     assert not (tmp_path / "shards").exists()
+
+
+def test_write_tfrecord_shards_converts_a_range_of_rows(tmp_path):
+    """``rows=(start, stop)`` writes exactly those rows, in blocks, and refuses a range past
+    the file's end before writing anything."""
+    import h5py
+    import numpy as np
+    import tensorflow as tf
+
+    from dlies.datasets.devries import LABEL_KEY, STRESS_KEYS
+
+    path = write_schema_rows(tmp_path / "t.h5", 1000, random_state=3)
+    with h5py.File(path, "r") as f:
+        sigma = np.stack([f[k][:] for k in STRESS_KEYS], axis=1)
+        labels = f[LABEL_KEY][:]
+    shards = train.write_tfrecord_shards(
+        path, tmp_path / "part", n_shards=2, block_rows=128, rows=(300, 700)
+    )
+    blocks = [
+        train.parse_block(r) for s in shards for r in tf.data.TFRecordDataset(str(s))
+    ]  # shard 0 holds blocks 0, 2; shard 1 blocks 1, 3 (the last one 16 rows)
+    order = [0, 2, 1, 3]
+    x = np.concatenate([blocks[order.index(i)][0].numpy() for i in range(4)])
+    y = np.concatenate([blocks[order.index(i)][1].numpy() for i in range(4)])
+    assert x.shape == (400, 12) and np.array_equal(y, labels[300:700])
+    np.testing.assert_allclose(x[:, :6], np.abs(sigma[300:700]) / 1e6, rtol=1e-6)
+    with pytest.raises(ValueError, match=r"rows \(900, 1001\) run past the 1000 rows of .*t.h5"):
+        train.write_tfrecord_shards(path, tmp_path / "past", rows=(900, 1001))
+    assert not (tmp_path / "past").exists()
+    with pytest.raises(ValueError, match="rows"):
+        train.write_tfrecord_shards(path, tmp_path / "empty", rows=(5, 5))
+
+
+def test_evaluate_gives_the_exact_auc_and_keras_cross_entropy():
+    """Held-out AUC is scikit-learn's on every prediction (batches concatenated), the loss
+    Keras's binary cross-entropy; one class only gives a NaN AUC, not an error."""
+    import keras
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 12)).astype("float32")
+    y = (rng.random(300) < 0.3).astype("float32")
+    model = keras.Sequential([keras.Input((12,)), keras.layers.Dense(1, activation="sigmoid")])
+    batches = [(x[i : i + 64], y[i : i + 64]) for i in range(0, 300, 64)]
+    out = train.evaluate(model, batches)
+    p = model(x).numpy()[:, 0]
+    assert out["val_auc"] == pytest.approx(roc_auc_score(y, p), abs=1e-12)
+    bce = keras.losses.BinaryCrossentropy()(y[:, None], p[:, None])
+    assert out["val_loss"] == pytest.approx(float(bce), rel=1e-5)
+    one_class = train.evaluate(model, [(x[:64], np.zeros(64, "float32"))])
+    assert np.isnan(one_class["val_auc"]) and one_class["val_loss"] > 0
