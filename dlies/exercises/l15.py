@@ -8,15 +8,9 @@ import numpy as np
 from scipy import stats
 
 from dlies.exercises import Verdict, close_to, exercise
+from dlies.stats import poisson_interval
 
 __all__: list[str] = []
-
-
-def _garwood(count: int, hours: float, confidence: float = 0.95) -> list[float]:
-    alpha = 1.0 - confidence
-    low = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
-    high = stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
-    return [count / hours, low / hours, high / hours]
 
 
 @exercise("15.1", "false detections per hour with an exact Poisson interval")
@@ -24,7 +18,8 @@ def poisson_rate(answer, *, count, hours) -> Verdict:
     """``answer``: (rate, low, high) per hour, the exact (Garwood) 95 % interval of ``count``
     false detections in ``hours``; within 1e-6 relative."""
     count, hours = int(count), float(hours)
-    rate, low, high = _garwood(count, hours)
+    iv = poisson_interval(count, hours)  # the course's exact (Garwood) interval
+    rate, low, high = iv.value, iv.low, iv.high
     half = 1.96 * np.sqrt(count) / hours
     narrow_high = stats.chi2.ppf(0.975, 2 * count) / 2 / hours if count else 0.0
     return close_to(
