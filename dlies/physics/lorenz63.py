@@ -60,8 +60,8 @@ _STATE = Checked(_states, "an array (..., 3) of finite states (x, y, z)")
 
 
 def _field(s: np.ndarray, sigma: float, rho: float, beta: float) -> np.ndarray:
-    x, y, z = s[..., 0], s[..., 1], s[..., 2]
-    return np.stack([sigma * (y - x), x * (rho - z) - y, x * y - beta * z], axis=-1)
+    x, y, z = s.T  # components first: one small array instead of np.stack (faster per step)
+    return np.array([sigma * (y - x), x * (rho - z) - y, x * y - beta * z]).T
 
 
 @validate_params(state=_STATE, sigma=_P, rho=_P, beta=_P)
