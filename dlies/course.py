@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from dlies import _trace_once
 from dlies import atomic as _atomic
 from dlies._validate import (
     Boolean,
@@ -209,6 +210,10 @@ def setup(
 ) -> Runtime:
     """Prepare a lecture: seed every generator, make TF ops deterministic, report the device.
 
+    With TensorFlow, it also has Keras build a compiled model's optimizer and metric state
+    before tracing its training step, as Keras does under a distribution strategy, so that
+    ``fit`` traces that step once instead of twice (same results; see ``dlies/_trace_once.py``).
+
     Parameters
     ----------
     notebook : str
@@ -237,6 +242,7 @@ def setup(
             device = describe_devices()
         keras.utils.set_random_seed(int(seed))
         tf.config.experimental.enable_op_determinism()
+        _trace_once.install()  # fit traces each new model's step once, not twice
         tf_version, keras_version = tf.__version__, keras.__version__
     rt = Runtime(notebook, int(seed), quick_mode(), device, tf_version, keras_version)
     _current = rt
